@@ -1,0 +1,26 @@
+"""One module per CLI command; see :mod:`frontline.cli`."""
+
+import argparse
+
+
+def add_command(sub, name: str, help: str, description: str, example: str) -> argparse.ArgumentParser:
+    """Add a command whose help ends with an example."""
+    return sub.add_parser(
+        name,
+        help=help,
+        description=description,
+        epilog=f"Example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def add_data_options(parser: argparse.ArgumentParser) -> None:
+    """--events / --places, defaulting to the curated files."""
+    from .. import config
+
+    parser.add_argument("--events", default=str(config.EVENTS_PATH), help="events CSV (default: %(default)s)")
+    parser.add_argument("--places", default=str(config.PLACES_PATH), help="places CSV (default: %(default)s)")
+
+
+def add_format_option(parser: argparse.ArgumentParser, choices=("csv", "json")) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format (default: %(default)s)")

@@ -1,0 +1,203 @@
+"""Check every row of the places and events files and report every problem at once.
+
+Each problem is a :class:`~frontline.errors.Problem` (``FILE:LINE: column: message``)
+that says what was expected, what was found and how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from datetime import date
+from pathlib import Path
+
+from geopy.distance import geodesic
+
+from . import config, vocab
+from .errors import Problem
+from .schema import EVENT_COLUMNS, EVENT_REQUIRED, PLACE_COLUMNS, PLACE_REQUIRED
+
+__all__ = ["read_rows", "check_places", "check_events", "validate_files"]
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def read_rows(path: Path | str, columns: list[str]) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Read a CSV file into ``(line, row)`` pairs, checking its bytes and header.
+
+    Problems with the file as a whole (byte-order mark, CRLF, empty file, header)
+    are returned with the rows that could still be read.
+    """
+    path = Path(path)
+    name = str(path)
+    problems: list[Problem] = []
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return [], [Problem(name, 0, "-", "file not found; check the path or restore it with 'git checkout'")]
+    if not raw.strip():
+        return [], [Problem(name, 1, "-", f"the file is empty; expected a header row: {','.join(columns)}")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(name, 1, "-", "the file starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM"))
+        raw = raw[3:]
+    if b"\r\n" in raw:
+        line = raw[: raw.index(b"\r\n")].count(b"\n") + 1
+        problems.append(Problem(name, line, "-", "CRLF line ends found; save the file with LF (Unix) line ends"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return [], problems + [Problem(name, line, "-", f"byte {raw[err.start]:#04x} is not UTF-8; re-save the file as UTF-8")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], problems + [Problem(name, 1, "-", "no header row")]
+    header = [h.strip() for h in header]
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
+    for col in missing:
+        problems.append(Problem(name, 1, col, f"missing column {col!r}; the header must be: {','.join(columns)}"))
+    for col in extra:
+        problems.append(Problem(name, 1, col, f"unexpected column {col!r}; remove it or rename it to one of: {','.join(columns)}"))
+    rows: list[tuple[int, dict]] = []
+    start = 2
+    for values in reader:
+        line = start
+        start = reader.line_num + 1
+        if not values or all(not v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            problems.append(Problem(name, line, "-", f"expected {len(header)} fields, found {len(values)}; check for an unquoted comma"))
+        row = {c: "" for c in columns}
+        row.update({h: v.strip() for h, v in zip(header, values) if h in columns})
+        rows.append((line, row))
+    return rows, problems
+
+
+def _float(value: str) -> float | None:
+    try:
+        f = float(value)
+    except ValueError:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _check_coords(name: str, line: int, row: dict, problems: list[Problem]) -> tuple[float, float] | None:
+    lat, lon = _float(row["lat"]), _float(row["lon"])
+    ok = True
+    for col, val, lo, hi in (("lat", lat, -90, 90), ("lon", lon, -180, 180)):
+        if row[col] == "":
+            continue  # reported as a missing value
+        if val is None:
+            problems.append(Problem(name, line, col, f"expected a decimal number, found {row[col]!r}"))
+            ok = False
+        elif not lo <= val <= hi:
+            problems.append(Problem(name, line, col, f"{val} is outside [{lo}, {hi}]; check that lat and lon are not swapped"))
+            ok = False
+    return (lat, lon) if ok and lat is not None and lon is not None else None
+
+
+def _required(name: str, line: int, row: dict, required: list[str], problems: list[Problem]) -> None:
+    for col in required:
+        if not row[col]:
+            problems.append(Problem(name, line, col, f"{col} is empty; every row needs a {col}"))
+
+
+def _vocab(name: str, line: int, col: str, value: str, allowed, problems: list[Problem]) -> bool:
+    if value and value not in allowed:
+        problems.append(Problem(name, line, col, f"unknown value {value!r}; expected one of: {', '.join(allowed)}"))
+        return False
+    return True
+
+
+def check_places(path: Path | str) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Validate the gazetteer; return its rows and every problem."""
+    name = str(path)
+    rows, problems = read_rows(path, PLACE_COLUMNS)
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        _required(name, line, row, PLACE_REQUIRED, problems)
+        pid = row["place_id"]
+        if pid and not _SLUG.match(pid):
+            problems.append(Problem(name, line, "place_id", f"{pid!r} is not a slug; use lower-case letters, digits and hyphens (e.g. 'deir-ez-zor')"))
+        if pid in seen:
+            problems.append(Problem(name, line, "place_id", f"duplicate id {pid!r}, first used on line {seen[pid]}; give each place its own id"))
+        elif pid:
+            seen[pid] = line
+        _check_coords(name, line, row, problems)
+        _vocab(name, line, "country", row["country"], list(vocab.COUNTRIES), problems)
+        _vocab(name, line, "kind", row["kind"], list(vocab.PLACE_KINDS), problems)
+        _vocab(name, line, "controller_2014", row["controller_2014"], list(vocab.CONTROLLERS), problems)
+        pop = row["population"]
+        if pop and (not pop.isdigit()):
+            problems.append(Problem(name, line, "population", f"expected a whole number or blank, found {pop!r}"))
+        if pop and not row["population_source"]:
+            problems.append(Problem(name, line, "population_source", "population is given without its source; name the source and year"))
+    return rows, problems
+
+
+def _parse_date(value: str) -> date | None:
+    if not _ISO_DATE.match(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def check_events(path: Path | str, places: dict[str, dict] | None) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Validate the events against the gazetteer ``places`` (``place_id`` -> row); return rows and problems."""
+    name = str(path)
+    rows, problems = read_rows(path, EVENT_COLUMNS)
+    lo, hi = date.fromisoformat(vocab.VALID_DATE_MIN), date.fromisoformat(vocab.VALID_DATE_MAX)
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        _required(name, line, row, EVENT_REQUIRED, problems)
+        eid = row["event_id"]
+        if eid in seen:
+            problems.append(Problem(name, line, "event_id", f"duplicate id {eid!r}, first used on line {seen[eid]}; give each event its own id"))
+        elif eid:
+            seen[eid] = line
+        if row["date"]:
+            d = _parse_date(row["date"])
+            if d is None:
+                problems.append(Problem(name, line, "date", f"expected an ISO date YYYY-MM-DD, found {row['date']!r}"))
+            elif not lo <= d <= hi:
+                problems.append(Problem(name, line, "date", f"{row['date']} is outside {lo}..{hi}; check the year"))
+        coords = _check_coords(name, line, row, problems)
+        pid = row["place_id"]
+        place = None
+        if pid and places is not None:
+            place = places.get(pid)
+            if place is None:
+                problems.append(Problem(name, line, "place_id", f"unknown place {pid!r}; add it to places.csv or use an existing place_id"))
+        if coords and place is not None:
+            plat, plon = _float(place["lat"]), _float(place["lon"])
+            if plat is not None and plon is not None and -90 <= plat <= 90:
+                km = geodesic(coords, (plat, plon)).km
+                if km > config.MAX_EVENT_DISTANCE_KM:
+                    problems.append(Problem(name, line, "lat", f"({coords[0]}, {coords[1]}) is {km:.0f} km from {pid!r} at ({plat}, {plon}); expected within {config.MAX_EVENT_DISTANCE_KM:.0f} km: fix the coordinates or the place_id"))
+        etype = row["event_type"]
+        _vocab(name, line, "event_type", etype, list(vocab.EVENT_TYPES), problems)
+        for actor in filter(None, (a.strip() for a in row["actors"].split("|"))):
+            _vocab(name, line, "actors", actor, list(vocab.ACTORS), problems)
+        ctrl = row["controller_after"]
+        _vocab(name, line, "controller_after", ctrl, list(vocab.CONTROLLERS), problems)
+        if etype == vocab.CONTROL_CHANGE and not ctrl:
+            problems.append(Problem(name, line, "controller_after", "a control_change needs controller_after: the controller code of the new holder"))
+        if ctrl and etype in vocab.EVENT_TYPES and etype != vocab.CONTROL_CHANGE:
+            problems.append(Problem(name, line, "controller_after", f"controller_after is set on a {etype!r} event; leave it blank or make the event a control_change"))
+        _vocab(name, line, "confidence", row["confidence"], list(vocab.CONFIDENCE), problems)
+    return rows, problems
+
+
+def validate_files(events_path: Path | str, places_path: Path | str):
+    """Validate both files; return ``(place_rows, event_rows, problems)``."""
+    place_rows, problems = check_places(places_path)
+    places = {row["place_id"]: row for _, row in place_rows if row["place_id"]}
+    event_rows, event_problems = check_events(events_path, places if place_rows else None)
+    return place_rows, event_rows, problems + event_problems

@@ -1,0 +1,108 @@
+"""Closed vocabularies of the Frontline dataset: controllers, actors, event types.
+
+Everything that validates, filters or colours by these codes imports them from
+here, so that a new code is added in one place.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CONTROLLERS",
+    "ACTORS",
+    "EVENT_TYPES",
+    "CONFIDENCE",
+    "COUNTRIES",
+    "PLACE_KINDS",
+    "CONTROL_CHANGE",
+    "CONTEST_START",
+    "CONTEST_END",
+    "CONTROLLER_COLORS",
+    "CONTROLLER_LABELS",
+    "EVENT_TYPE_LABELS",
+    "PERIOD_START",
+    "PERIOD_END",
+    "VALID_DATE_MIN",
+    "VALID_DATE_MAX",
+]
+
+#: Who holds a place. ``ISIS`` is spelled exactly so everywhere.
+CONTROLLERS: dict[str, str] = {
+    "ISIS": "Islamic State (ISIS / ISIL / Daesh)",
+    "SYRIAN_GOVERNMENT": "Syrian government and allied forces",
+    "IRAQI_GOVERNMENT": "Iraqi government forces, including the Popular Mobilization Forces",
+    "KURDISH_PESHMERGA": "Kurdistan Region of Iraq (Peshmerga)",
+    "SDF": "YPG/YPJ and the Syrian Democratic Forces",
+    "SYRIAN_OPPOSITION": "Syrian rebel groups, including Turkish-backed groups and Jabhat al-Nusra/HTS",
+}
+
+#: Who took part in an event: every controller code plus outside parties.
+ACTORS: dict[str, str] = {
+    **CONTROLLERS,
+    "US_COALITION": "US-led coalition (Operation Inherent Resolve)",
+    "RUSSIA": "Russian armed forces",
+    "TURKEY": "Turkish armed forces",
+    "IRAN": "Iranian forces and advisers",
+    "CIVILIANS": "Civilians (as victims or displaced)",
+}
+
+CONTROL_CHANGE = "control_change"
+CONTEST_START = ("offensive_start", "siege_start")
+CONTEST_END = ("offensive_end", "siege_end")
+
+#: What happened. Only ``control_change`` carries ``controller_after``.
+EVENT_TYPES: dict[str, str] = {
+    CONTROL_CHANGE: "A place changes hands; controller_after names the new holder",
+    "offensive_start": "An offensive on the place begins: the place is contested until it ends or changes hands",
+    "offensive_end": "An offensive on the place ends without (or after) a change of control",
+    "siege_start": "A siege of the place begins: the place is contested until it ends or changes hands",
+    "siege_end": "A siege of the place is lifted or broken",
+    "battle": "Fighting at the place that neither starts nor ends an offensive",
+    "airstrike": "Air or drone strikes",
+    "attack": "A bombing, raid or other attack",
+    "massacre": "Mass killing of civilians or prisoners",
+    "declaration": "A proclamation, announcement or statement",
+}
+
+EVENT_TYPE_LABELS: dict[str, str] = {
+    CONTROL_CHANGE: "Change of control",
+    "offensive_start": "Offensive begins",
+    "offensive_end": "Offensive ends",
+    "siege_start": "Siege begins",
+    "siege_end": "Siege ends",
+    "battle": "Battle",
+    "airstrike": "Airstrike",
+    "attack": "Attack",
+    "massacre": "Massacre",
+    "declaration": "Declaration",
+}
+
+CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
+COUNTRIES: dict[str, str] = {"SY": "Syria", "IQ": "Iraq"}
+PLACE_KINDS: tuple[str, ...] = ("city", "town", "village", "site", "area")
+
+#: Okabe-Ito colour-blind-safe palette, one colour per controller.
+CONTROLLER_COLORS: dict[str, str] = {
+    "ISIS": "#000000",
+    "SYRIAN_GOVERNMENT": "#D55E00",
+    "IRAQI_GOVERNMENT": "#0072B2",
+    "KURDISH_PESHMERGA": "#009E73",
+    "SDF": "#E69F00",
+    "SYRIAN_OPPOSITION": "#56B4E9",
+}
+CONTESTED_COLOR = "#CC79A7"
+
+CONTROLLER_LABELS: dict[str, str] = {
+    "ISIS": "ISIS",
+    "SYRIAN_GOVERNMENT": "Syrian government",
+    "IRAQI_GOVERNMENT": "Iraqi government",
+    "KURDISH_PESHMERGA": "Kurdish Peshmerga",
+    "SDF": "SDF / YPG",
+    "SYRIAN_OPPOSITION": "Syrian opposition",
+}
+
+#: The period the atlas shows (the slider's range).
+PERIOD_START = "2014-01-01"
+PERIOD_END = "2019-03-23"
+#: The range of dates an event may carry (validation).
+VALID_DATE_MIN = "2014-01-01"
+VALID_DATE_MAX = "2019-12-31"

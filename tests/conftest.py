@@ -1,0 +1,132 @@
+"""Shared fixtures: the small fixture dataset, copies to break, and a running app for browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-network", action="store_true", help="run tests that need the internet")
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--run-network"):
+        skip = pytest.mark.skip(reason="needs the internet; pass --run-network")
+        for item in items:
+            if "network" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def fixture_paths():
+    return FIXTURES / "events.csv", FIXTURES / "places.csv"
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    """Copies of the fixture files in a temporary folder, to break in a test."""
+    ev, pl = tmp_path / "events.csv", tmp_path / "places.csv"
+    shutil.copyfile(FIXTURES / "events.csv", ev)
+    shutil.copyfile(FIXTURES / "places.csv", pl)
+    return ev, pl
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(script: str = "dashboard.py", env: dict | None = None, timeout: float = 60):
+    """Run ``streamlit run`` on a free loopback port; wait for /_stcore/health (no fixed sleep)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {proc.stdout.read().decode(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("streamlit did not become healthy in time")
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The dashboard on the real data, running for the whole test session."""
+    proc, url = start_app()
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page that blocks every non-local request and records console errors and external requests."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.blocked = []
+
+    def route(r):
+        host = r.request.url.split("/")[2] if "://" in r.request.url else ""
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host.split(":")[0] in ("127.0.0.1", "localhost"):
+            return r.continue_()
+        pg.blocked.append(r.request.url)
+        return r.abort()
+
+    context.route("**/*", route)
+    pg.on("console", lambda m: pg.console_errors.append(m.text) if m.type == "error" else None)
+    yield pg
+    ARTIFACTS.mkdir(exist_ok=True)
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        pg.screenshot(path=str(ARTIFACTS / f"screenshot-{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
