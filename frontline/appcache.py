@@ -6,12 +6,17 @@ Cached functions take all their inputs as arguments (file paths and their mtimes
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
+from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from . import config
+from . import config, viewstate
 from .data import Dataset, load
+from .filters import EventFilter
 from .timeline import ControlTimeline
 
 
@@ -41,3 +46,155 @@ def _timeline(events_path: str, places_path: str, stamp: tuple) -> ControlTimeli
 def timeline(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH) -> ControlTimeline:
     """The control timeline of the dataset (precomputed once per data version)."""
     return _timeline(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+
+
+# --- Territory (frontline.territory, when present) ------------------------------------
+
+@st.cache_resource(show_spinner="Building the territory model...")
+def _territory(events_path: str, places_path: str, stamp: tuple, basemap_dir: str):
+    from .territory import TerritoryModel  # imported lazily: the module may not exist yet
+
+    ds = dataset(events_path, places_path)
+    return TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
+
+
+def territory(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, basemap_dir=config.BASEMAP_DIR):
+    """The territory model of the dataset (one per data version), or ``None`` if it is not available."""
+    try:
+        return _territory(str(events_path), str(places_path),
+                          (_mtime(events_path), _mtime(places_path)), str(basemap_dir))
+    except ImportError:
+        return None
+
+
+# --- Shared view state: the date and filters every page reads --------------------------
+#
+# The values live in st.session_state under non-widget keys (so they survive page
+# switches) and in the URL's query parameters (so a view can be shared by link).
+# Bad values in a link fall back to the default; the notice is kept for the page to show.
+
+_DATE_KEY, _FILTERS_KEY, _VIEW_KEY, _NOTICES_KEY = "fl_date", "fl_filters", "fl_view", "fl_notices"
+
+
+def _notice(text: str | None) -> None:
+    if text:
+        st.session_state.setdefault(_NOTICES_KEY, []).append(text)
+
+
+def _sync_params(values: dict[str, str], names) -> None:
+    """Make the URL's ``names`` parameters equal ``values`` (absent ones removed)."""
+    for name in names:
+        want = values.get(name)
+        have = st.query_params.get(name)
+        if want is None and name in st.query_params:
+            del st.query_params[name]
+        elif want is not None and have != want:
+            st.query_params[name] = want
+
+
+def get_date() -> dt.date:
+    """The date the user is looking at (from the session, else the URL's ``date``, else the default)."""
+    if _DATE_KEY not in st.session_state:
+        day, notice = viewstate.parse_date_param(st.query_params.get("date"))
+        _notice(notice)
+        st.session_state[_DATE_KEY] = day
+    day = st.session_state[_DATE_KEY]
+    _sync_params({"date": day.isoformat()}, ["date"])
+    return day
+
+
+def set_date(day) -> dt.date:
+    """Set the shared date (clamped to the atlas's period); returns the date kept."""
+    day = pd.Timestamp(day).date()
+    day = min(max(day, viewstate.PERIOD[0]), viewstate.PERIOD[1])
+    st.session_state[_DATE_KEY] = day
+    _sync_params({"date": day.isoformat()}, ["date"])
+    return day
+
+
+def get_filters() -> EventFilter:
+    """The shared event filters (from the session, else the URL's country/type/actor/confidence/q)."""
+    if _FILTERS_KEY not in st.session_state:
+        f, notices = viewstate.parse_filter_params(st.query_params)
+        for n in notices:
+            _notice(n)
+        st.session_state[_FILTERS_KEY] = f
+    f = st.session_state[_FILTERS_KEY]
+    _sync_params(viewstate.filter_params(f), viewstate.FILTER_PARAMS)
+    return f
+
+
+def set_filters(f: EventFilter | None = None, **changes) -> EventFilter:
+    """Replace the shared filters with ``f`` and/or change some fields (``countries=("SY",)``)."""
+    f = f if f is not None else st.session_state.get(_FILTERS_KEY, EventFilter())
+    if changes:
+        f = dataclasses.replace(f, **changes)
+    st.session_state[_FILTERS_KEY] = f
+    _sync_params(viewstate.filter_params(f), viewstate.FILTER_PARAMS)
+    return f
+
+
+def get_view() -> tuple[tuple[float, float] | None, int | None]:
+    """The map view (centre, zoom) from the session or the URL's ``lat``/``lon``/``zoom``."""
+    if _VIEW_KEY not in st.session_state:
+        center, zoom, notices = viewstate.parse_view_params(st.query_params)
+        for n in notices:
+            _notice(n)
+        st.session_state[_VIEW_KEY] = (center, zoom)
+    return st.session_state[_VIEW_KEY]
+
+
+def set_view(center, zoom) -> None:
+    """Keep the map view in the session and the URL."""
+    st.session_state[_VIEW_KEY] = (center, zoom)
+    _sync_params(viewstate.view_params(center, zoom), viewstate.VIEW_PARAMS)
+
+
+def pop_notices() -> list[str]:
+    """Notices about ignored URL values, each returned once."""
+    return st.session_state.pop(_NOTICES_KEY, [])
+
+
+# --- Events ready for the map, per filter ----------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _event_points(events_path: str, places_path: str, stamp: tuple, filter_key: str, _f: EventFilter):
+    from . import maps
+    from .filters import filter_events
+
+    ds = dataset(events_path, places_path)
+    events = filter_events(ds.events, ds.places, _f)
+    return events, maps.event_points(events, ds.places)
+
+
+def event_points(f: EventFilter, events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH):
+    """``(filtered events, map points)`` for filter ``f`` (see :func:`frontline.maps.event_points`)."""
+    return _event_points(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f), f)
+
+
+
+# --- Data intake: the gazetteer geocoder and imported overlays (frontline.geocode, frontline.importers) ---
+
+@st.cache_resource(show_spinner=False)
+def _geocoder(places_path: str, stamp: float, offline: bool):
+    from .curate import load_places
+    from .geocode import Geocoder
+
+    return Geocoder(load_places(places_path), offline=offline)
+
+
+def geocoder(places_path=config.PLACES_PATH, offline: bool = True):
+    """The geocoder client over the gazetteer (one per gazetteer version; Nominatim only if not offline)."""
+    return _geocoder(str(places_path), _mtime(places_path), offline)
+
+
+@st.cache_data(show_spinner="Reading the imported events...", max_entries=4)
+def _overlay_table(path: str, stamp: float) -> pd.DataFrame:
+    from .importers import read_imported
+
+    return read_imported(path)
+
+
+def overlay_table(path) -> pd.DataFrame:
+    """An imported event table (Parquet written by ``python -m frontline import``), reloaded when it changes."""
+    return _overlay_table(str(path), _mtime(path))

@@ -39,11 +39,12 @@ def layer(name: str, basemap_dir: Path = config.BASEMAP_DIR) -> dict:
 
 @lru_cache(maxsize=None)
 def cities(basemap_dir: Path = config.BASEMAP_DIR, max_rank: int = 8) -> tuple[dict, ...]:
-    """Natural Earth city labels (name, lat, lon, rank) for Syria and Iraq, most prominent first."""
+    """Natural Earth city labels (name, lat, lon, rank, capital, population) for Syria and Iraq, most prominent first."""
     with open(basemap_dir / "ne_10m_populated_places_sy_iq.csv", encoding="utf-8") as fh:
         rows = [
             {"name": r["name_en"] or r["name"], "lat": float(r["latitude"]), "lon": float(r["longitude"]),
-             "rank": int(float(r["labelrank"] or 9)), "capital": r["featurecla"].startswith("Admin-0")}
+             "rank": int(float(r["labelrank"] or 9)), "capital": r["featurecla"].startswith("Admin-0"),
+             "population": int(float(r.get("pop_max") or 0))}
             for r in csv.DictReader(fh)
         ]
     rows = [r for r in rows if r["rank"] <= max_rank]

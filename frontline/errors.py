@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["FrontlineError", "DataError", "Problem", "DateError", "ExportError", "GeocodingError"]
+__all__ = ["FrontlineError", "DataError", "Problem", "DateError", "ExportError", "GeocodingError",
+           "ImportFormatError", "ConcurrentEditError"]
 
 
 class FrontlineError(Exception):
@@ -59,3 +60,11 @@ class GeocodingError(FrontlineError):
     def __init__(self, message: str, candidates: list[str] | None = None):
         super().__init__(message)
         self.candidates = candidates or []
+
+
+class ImportFormatError(FrontlineError, ValueError):
+    """Raised when a file to import is not in the dataset's format (columns, encoding); says how to fix it."""
+
+
+class ConcurrentEditError(FrontlineError):
+    """Raised when a data file changed on disk while a row was being added; reload and try again."""

@@ -10,11 +10,16 @@ import html
 
 import folium
 import folium.plugins
+import numpy as np
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from . import assets, basemap, vocab
 
-__all__ = ["base_map", "places_layer", "legend_html", "STYLE", "CENTER", "ZOOM"]
+__all__ = ["base_map", "places_layer", "event_layer", "legend_html", "STYLE", "CENTER", "ZOOM",
+           "EVENT_STYLE", "TERRITORY_STYLE", "territory_layer", "event_points", "events_layer", "date_stamp",
+           "DATE_LABEL_ID", "BASEMAP_PANE", "layer_control", "ATTRIBUTION_TEXT"]
 
 CENTER = (34.8, 41.0)
 ZOOM = 6
@@ -34,9 +39,12 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
     """The constant base map: bundled vector basemap, scale bar, fullscreen, optional online tiles."""
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
                    prefer_canvas=True, height=height, min_zoom=4, max_zoom=14)
-    m.get_root().header.add_child(folium.Element(
-        f"<style>.leaflet-container{{background:{STYLE['background']};}}</style>"))
+    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
+    _Panes().add_to(m)
     _vector_basemap(m)
+    _CityLabels(basemap.cities()).add_to(m)
+    _DateLabel().add_to(m)
+    _Legend(legend_html(map_legend=True)).add_to(m)
     if online_tiles:
         for name, tiles, attr in _ONLINE_TILES:
             folium.TileLayer(tiles=tiles, name=name, attr=attr, show=False, overlay=True,
@@ -49,8 +57,10 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
 
 _ONLINE_TILES = [
     ("OpenStreetMap (online)", "OpenStreetMap", "&copy; OpenStreetMap contributors"),
-    ("Light basemap (online)", "CartoDB positron", "&copy; OpenStreetMap contributors &copy; CARTO"),
-    ("Dark basemap (online)", "CartoDB dark_matter", "&copy; OpenStreetMap contributors &copy; CARTO"),
+    ("Light basemap (online)", "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+     "&copy; OpenStreetMap contributors &copy; CARTO"),
+    ("Dark basemap (online)", "https://{s}.basemaps.cartocdn.com/dark_all/{z}/{x}/{y}.png",
+     "&copy; OpenStreetMap contributors &copy; CARTO"),
     ("Satellite (online)", "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
      "Imagery &copy; Esri"),
 ]
@@ -60,16 +70,16 @@ def _vector_basemap(m: folium.Map) -> None:
     countries = basemap.layer("countries")
     focus = {"SYR", "IRQ"}
     folium.GeoJson(
-        countries, name="Countries", control=False, interactive=False,
+        countries, name="Countries", control=False, interactive=False, pane=BASEMAP_PANE,
         style_function=lambda f: STYLE["focus_country"] if f["properties"]["adm0_a3"] in focus else STYLE["country"],
-        attribution=basemap.ATTRIBUTION,
+        attribution=SHORT_ATTRIBUTION,
     ).add_to(m)
-    folium.GeoJson(basemap.layer("governorates"), name="Governorates", interactive=False,
+    folium.GeoJson(basemap.layer("governorates"), name="Governorates", interactive=False, pane=BASEMAP_PANE,
                    style_function=lambda f: STYLE["governorate"]).add_to(m)
     water = folium.FeatureGroup(name="Rivers and lakes")
-    folium.GeoJson(basemap.layer("lakes"), interactive=False, style_function=lambda f: STYLE["lake"]).add_to(water)
-    folium.GeoJson(basemap.layer("rivers"), interactive=False, style_function=lambda f: STYLE["river"]).add_to(water)
-    folium.GeoJson(basemap.layer("khabur"), interactive=False, style_function=lambda f: STYLE["river"]).add_to(water)
+    for name, style in (("lakes", "lake"), ("rivers", "river"), ("khabur", "river")):
+        folium.GeoJson(basemap.layer(name), interactive=False, pane=BASEMAP_PANE,
+                       style_function=lambda f, style=style: STYLE[style]).add_to(water)
     water.add_to(m)
 
 
@@ -99,8 +109,10 @@ def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureG
     return group
 
 
-def legend_html() -> str:
-    """An HTML legend of the controller colours (escaped, no scripts)."""
+def legend_html(map_legend: bool = False) -> str:
+    """An HTML legend of the controller colours (escaped, no scripts); ``map_legend`` adds the event markers."""
+    if map_legend:
+        return _map_legend_html()
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
         f'<span style="width:12px;height:12px;border-radius:6px;background:{vocab.CONTROLLER_COLORS[c]};'
@@ -110,3 +122,339 @@ def legend_html() -> str:
     items += (f'<span style="display:inline-flex;align-items:center"><span style="width:12px;height:12px;border-radius:6px;'
               f'border:3px solid {vocab.CONTESTED_COLOR};display:inline-block;margin-right:4px"></span>Contested</span>')
     return f'<div class="frontline-legend" style="font-size:0.85rem">{items}</div>'
+
+
+def event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
+    """Events as red-ringed points with a tooltip (date, place, type); text is escaped."""
+    features = []
+    for row in events.itertuples(index=False):
+        when = pd.Timestamp(row.date).strftime("%Y-%m-%d")
+        kind = vocab.EVENT_TYPE_LABELS.get(row.event_type, row.event_type)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
+            "properties": {"label": html.escape(f"{when}: {kind}"),
+                           "place": html.escape(str(getattr(row, "place_name", row.place_id)))},
+        })
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=8, weight=3, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": "#ffffff", "color": "#C8102E", "weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=["place", "label"], aliases=["Place", "Event"]),
+    ).add_to(group)
+    return group
+
+
+# --- The map's own controls: panes, city labels, date label, legend -----------------------
+
+#: The in-map attribution (short; :data:`ATTRIBUTION_TEXT` is the full one, shown under the map).
+SHORT_ATTRIBUTION = ("Natural Earth &middot; GeoNames (CC BY 4.0) &middot; GSHHG &middot; UCDP GED (CC BY 4.0) "
+                     "&middot; Frontline events")
+
+#: The bundled basemap is drawn below the tile pane, so online tiles (when switched on)
+#: cover it while territory and events stay on top.
+BASEMAP_PANE = "frontlineBasemap"
+#: The id of the element showing the date on the map (updated by :func:`date_stamp`).
+DATE_LABEL_ID = "fl-date-label"
+
+_CSS = (
+    ".fl-date{font:700 22px/1.2 system-ui,sans-serif;background:rgba(255,255,255,.92);padding:6px 12px;"
+    "border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111}"
+    ".fl-city{font:600 11px/1 system-ui,sans-serif;color:#333;white-space:nowrap;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
+    ".fl-legend{background:rgba(255,255,255,.94);padding:3px 7px;border-radius:6px;font:11px/1.25 system-ui,sans-serif;"
+    "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:260px}.fl-legend .fl-cols{columns:2;column-gap:8px}"
+    ".fl-legend summary{cursor:pointer;font-weight:600}"
+    ".fl-sw{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-2px;border:1px solid #666}"
+    ".fl-pop{font:13px/1.4 system-ui,sans-serif;max-width:320px}.fl-pop .fl-src{color:#555;font-size:12px}"
+)
+
+
+class _Panes(MacroElement):
+    """Map panes: the bundled basemap below the tiles, city labels above everything."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(m){
+            m.createPane("frontlineBasemap").style.zIndex = 150;
+            var labels = m.createPane("frontlineLabels");
+            labels.style.zIndex = 640; labels.style.pointerEvents = "none";
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+
+class _CityLabels(MacroElement):
+    """City names from the bundled Natural Earth places, as text labels (no tiles needed)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(m){
+            var g = L.layerGroup();
+            {{ this.cities|tojson }}.forEach(function(c){
+                L.marker([c[0], c[1]], {pane: "frontlineLabels", interactive: false, keyboard: false,
+                    icon: L.divIcon({className: "fl-city", html: c[2], iconSize: null, iconAnchor: [-4, 6]})}).addTo(g);
+            });
+            g.addTo(m);
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+    def __init__(self, cities):
+        super().__init__()
+        self._name = "CityLabels"
+        self.cities = [[c["lat"], c["lon"], html.escape(c["name"])] for c in cities]
+
+
+class _DateLabel(MacroElement):
+    """An empty control that shows the date; :func:`date_stamp` fills it in."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(m){
+            var c = L.control({position: "topright"});
+            c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-date"); d.id = "fl-date-label"; return d; };
+            c.addTo(m);
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+
+class _Legend(MacroElement):
+    """A constant, collapsible legend control (static HTML built from the style dicts)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(m){
+            var c = L.control({position: "bottomright"});
+            c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-legend"); d.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
+            c.addTo(m);
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+    def __init__(self, legend: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = legend
+
+
+class _DateStamp(MacroElement):
+    """Writes the date into the map's date label (added to a date-dependent feature group)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(){
+            var el = document.getElementById("fl-date-label");
+            if (el) { el.textContent = {{ this.text|tojson }}; el.setAttribute("data-date", {{ this.iso|tojson }}); }
+        })();
+    {% endmacro %}""")
+
+    def __init__(self, day):
+        super().__init__()
+        self._name = "DateStamp"
+        day = pd.Timestamp(day)
+        self.text = f"{day.day} {day:%B %Y}"
+        self.iso = day.date().isoformat()
+
+
+def date_stamp(day) -> MacroElement:
+    """An element that shows ``day`` in the map's date label; add it to a date-dependent feature group."""
+    return _DateStamp(day)
+
+
+# --- Territory -----------------------------------------------------------------------------
+
+#: Fill and outline of the territory polygons; contested areas are dashed and brighter.
+TERRITORY_STYLE = {
+    "default": {"weight": 0.8, "fillOpacity": 0.42, "opacity": 0.9},
+    "ISIS": {"weight": 1.2, "fillOpacity": 0.5, "opacity": 1},
+    "CONTESTED": {"weight": 2.2, "fillOpacity": 0.5, "dashArray": "6 4", "opacity": 1},
+}
+_SKIP_CLASSES = {"UNASSIGNED"}
+
+
+def territory_layer(geojson: dict, name: str = "Territory") -> folium.FeatureGroup:
+    """The zones of control of a snapshot, coloured by controller, contested ones dashed.
+
+    ``geojson`` is :attr:`frontline.territory.Snapshot.geojson` (not modified). The
+    unassigned land and empty classes are left out; labels are escaped for the tooltip.
+    """
+    features = []
+    for f in geojson.get("features", []):
+        p = f["properties"]
+        if p["controller"] in _SKIP_CLASSES or not f["geometry"].get("coordinates"):
+            continue
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
+            "controller": p["controller"], "color": p["color"],
+            "label": html.escape(str(p["label"])),
+            "area": f"{p['area_km2']:,.0f} km²",
+            "population": f"{p['population']:,}" if p.get("population") else "unknown",
+            "places": str(p.get("places", "")),
+        }})
+    group = folium.FeatureGroup(name=name)
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features}, smooth_factor=0.5,
+            style_function=lambda f: {"fillColor": f["properties"]["color"], "color": f["properties"]["color"],
+                                      **TERRITORY_STYLE.get(f["properties"]["controller"], TERRITORY_STYLE["default"])},
+            tooltip=folium.GeoJsonTooltip(fields=["label", "area", "population", "places"],
+                                          aliases=["Held by", "Area", "Population of its places", "Places"]),
+        ).add_to(group)
+    return group
+
+
+# --- Events --------------------------------------------------------------------------------
+
+#: One marker style per event type (canvas circle markers: fill, outline, size, dash).
+EVENT_STYLE: dict[str, dict] = {
+    "control_change": {"fillColor": "#F0E442", "color": "#000000", "radius": 7, "weight": 2},
+    "offensive_start": {"fillColor": "#E69F00", "color": "#000000", "radius": 6, "weight": 1},
+    "offensive_end": {"fillColor": "#FFFFFF", "color": "#E69F00", "radius": 6, "weight": 3},
+    "siege_start": {"fillColor": "#CC79A7", "color": "#000000", "radius": 6, "weight": 1},
+    "siege_end": {"fillColor": "#FFFFFF", "color": "#CC79A7", "radius": 6, "weight": 3},
+    "battle": {"fillColor": "#D55E00", "color": "#FFFFFF", "radius": 5, "weight": 1},
+    "airstrike": {"fillColor": "#56B4E9", "color": "#000000", "radius": 5, "weight": 1, "dashArray": "2 2"},
+    "attack": {"fillColor": "#444444", "color": "#FFFFFF", "radius": 5, "weight": 1.5},
+    "massacre": {"fillColor": "#882255", "color": "#FFFFFF", "radius": 6, "weight": 1.5},
+    "declaration": {"fillColor": "#FFFFFF", "color": "#0072B2", "radius": 5, "weight": 3},
+}
+#: How events older than the highlighted window are drawn.
+OLDER_STYLE = {"fillOpacity": 0.25, "opacity": 0.35}
+#: At most this many events are drawn one by one in each age class; beyond it they are
+#: aggregated into one circle per ~5 km grid cell, so the map stays fast with any data size.
+MAX_POINTS = 1500
+_GRID_DEG = 0.05
+
+
+def _links(urls: str) -> str:
+    out = []
+    for i, url in enumerate(u.strip() for u in str(urls or "").split(" | ")):
+        if url.lower().startswith(("http://", "https://")):
+            out.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                       f'link {i + 1}</a>')
+    return " ".join(out)
+
+
+def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Events ready for the map: ``day, lat, lon, event_type, popup, tooltip`` sorted by day.
+
+    ``day`` is the date as an int day number; ``popup`` and ``tooltip`` are HTML in which
+    every text from the data is escaped (a summary holding ``<script>`` shows as text).
+    Built once per data version and filter; :func:`events_layer` slices it by date.
+    """
+    names = places.set_index("place_id")["name"]
+    ev = events.sort_values("date", kind="stable")
+    place = ev["place_id"].map(names).fillna(ev["place_id"]).astype(str)
+    type_label = ev["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(ev["event_type"]).astype(str)
+    actors = ev["actors"].fillna("").astype(str).map(
+        lambda a: ", ".join(vocab.CONTROLLER_LABELS.get(x, x) for x in a.split("|") if x))
+    date = ev["date"].dt.strftime("%Y-%m-%d")
+    esc = np.vectorize(html.escape, otypes=[object])
+
+    def col(series):
+        return esc(series.to_numpy(dtype=str)) if len(series) else np.array([], dtype=object)
+
+    place_e, type_e, actors_e, summary_e, source_e = (col(place), col(type_label), col(actors),
+                                                      col(ev["summary"].fillna("")), col(ev["source"].fillna("")))
+    links = ev["source_url"].fillna("").map(_links).to_numpy(dtype=object)
+    after = ev["controller_after"].fillna("").map(lambda c: vocab.CONTROLLER_LABELS.get(c, c)).to_numpy(dtype=object)
+    popup = [
+        f'<div class="fl-pop"><b>{d}</b> &middot; {p}<br><i>{t}</i>{" &rarr; " + html.escape(a) if a else ""}'
+        f'<br>Actors: {ac}<br>{su}<div class="fl-src">Source: {so} {li}</div></div>'
+        for d, p, t, a, ac, su, so, li in zip(date, place_e, type_e, after, actors_e, summary_e, source_e, links)
+    ]
+    tooltip = [f"{d} {p}: {t}" for d, p, t in zip(date, place_e, type_e)]
+    return pd.DataFrame({
+        "day": ev["date"].values.astype("datetime64[D]").astype(np.int64), "lat": ev["lat"].to_numpy(float),
+        "lon": ev["lon"].to_numpy(float), "event_type": ev["event_type"].to_numpy(dtype=object),
+        "popup": popup, "tooltip": tooltip,
+    })
+
+
+def _aggregate(points: pd.DataFrame) -> list[list]:
+    """One ``[lat, lon, count]`` per grid cell (mean position of its events)."""
+    if not len(points):
+        return []
+    cell = (np.floor(points["lat"] / _GRID_DEG).astype(np.int64) * 100000
+            + np.floor(points["lon"] / _GRID_DEG).astype(np.int64))
+    g = points.groupby(cell.to_numpy()).agg(lat=("lat", "mean"), lon=("lon", "mean"), n=("lat", "size"))
+    return [[round(a, 4), round(b, 4), int(n)] for a, b, n in zip(g["lat"], g["lon"], g["n"])]
+
+
+class _EventPoints(MacroElement):
+    """Events as canvas circle markers, styled per type, with pre-escaped popups and tooltips."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(parent){
+            var S = {{ this.styles|tojson }}, O = {{ this.older_style|tojson }};
+            function add(rows, older){
+                rows.forEach(function(r){
+                    var s = Object.assign({fillOpacity: 0.9, opacity: 1}, S[r[2]] || {}, older ? O : {});
+                    L.circleMarker([r[0], r[1]], s).bindPopup(r[3], {maxWidth: 340}).bindTooltip(r[4]).addTo(parent);
+                });
+            }
+            function agg(rows, older){
+                rows.forEach(function(r){
+                    var s = {radius: Math.min(4 + 3 * Math.log(1 + r[2]), 22), color: "#333", weight: 1,
+                             fillColor: "#777", fillOpacity: older ? 0.2 : 0.45, opacity: older ? 0.35 : 0.8};
+                    L.circleMarker([r[0], r[1]], s).bindTooltip(r[2] + (older ? " older" : " recent") + " events (zoom in or narrow the filters)").addTo(parent);
+                });
+            }
+            agg({{ this.older_agg|tojson }}, true); add({{ this.older|tojson }}, true);
+            agg({{ this.recent_agg|tojson }}, false); add({{ this.recent|tojson }}, false);
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+    def __init__(self, recent, older, recent_agg, older_agg):
+        super().__init__()
+        self._name = "EventPoints"
+        self.styles, self.older_style = EVENT_STYLE, OLDER_STYLE
+        self.recent, self.older, self.recent_agg, self.older_agg = recent, older, recent_agg, older_agg
+
+
+def _rows(points: pd.DataFrame) -> list[list]:
+    return [[round(a, 5), round(b, 5), t, p, tt] for a, b, t, p, tt in
+            zip(points["lat"], points["lon"], points["event_type"], points["popup"], points["tooltip"])]
+
+
+def _split(points: pd.DataFrame, limit: int) -> tuple[list, list]:
+    """Individual rows for the ``limit`` most recent points, aggregates for the rest."""
+    if len(points) <= limit:
+        return _rows(points), []
+    return _rows(points.iloc[-limit:]), _aggregate(points.iloc[:-limit])
+
+
+def events_layer(points: pd.DataFrame, day, window_days: int = 30, show_older: bool = True,
+                 max_points: int = MAX_POINTS, name: str = "Events") -> folium.FeatureGroup:
+    """Events up to ``day``: the last ``window_days`` highlighted, older ones faded (or left out).
+
+    ``points`` comes from :func:`event_points`. Beyond ``max_points`` per age class the
+    oldest events are aggregated per grid cell, so 100,000 events cost no more than a few thousand.
+    """
+    end = int(pd.Timestamp(day).to_datetime64().astype("datetime64[D]").astype(np.int64))
+    days = points["day"].to_numpy()
+    hi = int(np.searchsorted(days, end, side="right"))
+    lo = int(np.searchsorted(days, end - window_days + 1, side="left"))
+    recent, recent_agg = _split(points.iloc[lo:hi], max_points)
+    older, older_agg = _split(points.iloc[:lo], max_points) if show_older else ([], [])
+    group = folium.FeatureGroup(name=name)
+    _EventPoints(recent, older, recent_agg, older_agg).add_to(group)
+    return group
+
+
+def _map_legend_html() -> str:
+    def swatch(fill, line, dashed=False, round_=False):
+        return (f'<span class="fl-sw" style="background:{fill};border-color:{line};'
+                f'{"border-style:dashed;border-width:2px;" if dashed else ""}{"border-radius:7px;" if round_ else ""}"></span>')
+    rows = [swatch(vocab.CONTROLLER_COLORS[c], vocab.CONTROLLER_COLORS[c]) + html.escape(vocab.CONTROLLER_LABELS[c])
+            for c in vocab.CONTROLLERS]
+    rows.append(swatch(vocab.CONTESTED_COLOR, "#000", dashed=True) + "Contested")
+    events = [swatch(s["fillColor"], s["color"], dashed="dashArray" in s, round_=True)
+              + html.escape(vocab.EVENT_TYPE_LABELS.get(t, t)) for t, s in EVENT_STYLE.items()]
+    return ("<details open><summary>Legend</summary><b>Territory</b><div class='fl-cols'>" + "<br>".join(rows)
+            + "</div><b>Events</b> (faded: older)<div class='fl-cols'>" + "<br>".join(events) + "</div></details>")
+
+
+def layer_control() -> folium.LayerControl:
+    """The layer switcher (pass it to ``st_folium(layer_control=...)`` so it lists the date's layers too)."""
+    return folium.LayerControl(position="topleft", collapsed=True)
+
+
+#: Every data source of the map, as plain text (for a caption under the map).
+ATTRIBUTION_TEXT = html.unescape(basemap.ATTRIBUTION) + (
+    " Territory: Frontline estimate from the gazetteer and events. Online layers, when switched on: "
+    "OpenStreetMap contributors, CARTO, Esri.")

@@ -1,0 +1,72 @@
+"""``add-event``: check one event and insert it into events.csv as one new line."""
+
+from __future__ import annotations
+
+import sys
+
+from . import add_command, add_data_options
+
+
+def register(sub) -> None:
+    from .. import vocab
+
+    p = add_command(
+        sub, "add-event", help="add one event to events.csv (checked, duplicate-aware, atomic)",
+        description="Resolve PLACE in the gazetteer, build the row, check it with the rules of 'validate', show it "
+                    "and any possible duplicate (same place and type, within 3 days), then insert it at its sorted "
+                    "place in events.csv as one new line (atomically). An invalid row is refused with the reasons.",
+        example="python -m frontline add-event --place 'Al-Baghuz Fawqani' --date 2019-03-23 --type control_change "
+                "--actors 'SDF|US_COALITION|ISIS' --controller-after SDF --summary 'The SDF took Baghuz.' "
+                "--source 'Reuters, 2019-03-23, Islamic State defeated' --confidence high",
+    )
+    p.add_argument("--place", required=True, help="place name (any transliteration, or the place_id)")
+    p.add_argument("--country", choices=["SY", "IQ"], help="only places in this country")
+    p.add_argument("--date", required=True, help="ISO date YYYY-MM-DD")
+    p.add_argument("--type", required=True, dest="event_type", choices=list(vocab.EVENT_TYPES), help="event type")
+    p.add_argument("--actors", required=True, help="'|'-separated actor codes, e.g. 'SDF|ISIS'")
+    p.add_argument("--controller-after", default="", help="the new holder (control_change only)")
+    p.add_argument("--summary", required=True, help="one or two sentences, in your own words")
+    p.add_argument("--source", required=True, help="'Outlet, YYYY-MM-DD, Title' (several separated by ' | ')")
+    p.add_argument("--source-url", default="", help="URL(s), in the order of --source")
+    p.add_argument("--confidence", required=True, choices=list(vocab.CONFIDENCE))
+    p.add_argument("--notes", default="")
+    p.add_argument("--event-id", default="", help="default: the country's next free id")
+    p.add_argument("--dry-run", action="store_true", help="check and show the row; write nothing")
+    p.add_argument("--allow-duplicate", action="store_true", help="add the event even if it may be a duplicate")
+    add_data_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .. import curate
+    from ..errors import DataError
+    from ..geocode import Geocoder
+    from ..schema import EVENT_COLUMNS
+    from ..validate import read_rows
+
+    geocoder = Geocoder(curate.load_places(args.places), offline=True)
+    place = curate.resolve_place(geocoder, args.place, args.country)
+    ids = [r["event_id"] for _l, r in read_rows(args.events, EVENT_COLUMNS)[0]]
+    row = curate.build_row(place, date=args.date, event_type=args.event_type, actors=args.actors,
+                           controller_after=args.controller_after, summary=args.summary, source=args.source,
+                           source_url=args.source_url, confidence=args.confidence, notes=args.notes,
+                           event_id=args.event_id, existing_ids=ids)
+    print(f"place: {place['name']} ({place['place_id']}), {place['source']}")
+    print("row: " + curate.format_row(row), end="")
+    problems = curate.check_row(row, args.events, args.places)
+    if problems:
+        raise DataError(problems)
+    dups = curate.find_duplicates(row, args.events)
+    for d in dups:
+        print(f"possible duplicate: {d['event_id']} {d['date']} {d['place_id']} {d['event_type']}: {d['summary']}",
+              file=sys.stderr)
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    if dups and not args.allow_duplicate:
+        print("error: not added: it may duplicate the event(s) above; pass --allow-duplicate to add it anyway",
+              file=sys.stderr)
+        return 1
+    added = curate.insert_event(row, args.events, args.places)
+    print(f"added {added.event_id} at line {added.line} of {added.path}")
+    return 0

@@ -1,0 +1,281 @@
+"""Add one event to ``events.csv`` safely: build the row, check it, find duplicates, insert it atomically.
+
+The new row is checked with the very rules of ``python -m frontline validate`` (the
+file is validated with the row in place, and the problems on the new line are kept).
+It is inserted at its sorted position (date, then ``event_id``) as one new line; every
+other byte of the file is copied unchanged, so ``git diff`` shows exactly one added line.
+The file is replaced atomically (a temporary file in the same folder, then
+``os.replace``): an interrupted write leaves the old file whole.
+
+Example::
+
+    row = build_row(place, date="2019-03-23", event_type="control_change", actors=["SDF", "ISIS"],
+                    controller_after="SDF", summary="...", source="Outlet, 2019-03-23, Title",
+                    confidence="high", existing_ids=ids)
+    added = insert_event(row, "data/events.csv", "data/places.csv")
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date as _date
+from pathlib import Path
+
+from . import config, vocab
+from .errors import ConcurrentEditError, DataError, Problem
+from .schema import EVENT_COLUMNS
+from .validate import read_rows, validate_files
+
+__all__ = ["build_row", "format_row", "split_records", "next_event_id", "check_row", "find_duplicates",
+           "insert_event", "atomic_write", "Added", "DUPLICATE_DAYS"]
+
+#: Two events are possible duplicates when they share place and type and lie this many days apart or less.
+DUPLICATE_DAYS = 3
+
+
+def next_event_id(existing_ids, country: str) -> str:
+    """The next free id of a country's events (``SY-0042``), never reusing one.
+
+    >>> next_event_id(["SY-0001", "SY-0041", "IQ-0100"], "SY")
+    'SY-0042'
+    >>> next_event_id([], "IQ")
+    'IQ-0001'
+    """
+    pattern = re.compile(rf"^{re.escape(country)}-(\d+)$")
+    numbers = [(int(m.group(1)), len(m.group(1))) for m in map(pattern.match, existing_ids) if m]
+    width = max((w for _n, w in numbers), default=4)
+    return f"{country}-{max((n for n, _w in numbers), default=0) + 1:0{width}d}"
+
+
+def build_row(place: dict, *, date, event_type: str, actors, summary: str, source: str, confidence: str,
+              controller_after: str = "", source_url: str = "", notes: str = "", event_id: str = "",
+              existing_ids=(), lat: float | None = None, lon: float | None = None) -> dict:
+    """An ``events.csv`` row (all strings, in column order) at a gazetteer ``place``.
+
+    ``place`` needs ``place_id``, ``lat``, ``lon`` and ``country``; the event takes the
+    place's coordinates unless ``lat``/``lon`` are given. ``event_id`` defaults to the
+    country's next free id among ``existing_ids``.
+    """
+    when = date.isoformat() if isinstance(date, _date) else str(date).strip()
+    actor_list = [a.strip() for a in (actors.split("|") if isinstance(actors, str) else actors) if a and a.strip()]
+    row = {
+        "event_id": event_id.strip() or next_event_id(existing_ids, str(place["country"])),
+        "date": when,
+        "place_id": str(place["place_id"]),
+        "lat": _coord(place["lat"] if lat is None else lat),
+        "lon": _coord(place["lon"] if lon is None else lon),
+        "event_type": event_type.strip(),
+        "actors": "|".join(actor_list),
+        "controller_after": (controller_after or "").strip(),
+        "summary": " ".join(summary.split()),
+        "source": source.strip(),
+        "source_url": source_url.strip(),
+        "confidence": confidence.strip(),
+        "notes": " ".join((notes or "").split()),
+    }
+    return {c: row[c] for c in EVENT_COLUMNS}
+
+
+def _coord(value) -> str:
+    """A coordinate as written in the data files (no float noise).
+
+    >>> _coord(34.458611), _coord("40.950556"), _coord(36.0)
+    ('34.458611', '40.950556', '36.0')
+    """
+    try:
+        return repr(round(float(value), 6))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def format_row(row: dict, columns=EVENT_COLUMNS) -> str:
+    """One CSV line in the files' format: comma-separated, minimal ``"`` quoting, LF.
+
+    >>> format_row({"a": "x", "b": "y, z"}, ["a", "b"])
+    'x,"y, z"\\n'
+    """
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([row.get(c, "") for c in columns])
+    return buf.getvalue()
+
+
+def split_records(text: str) -> list[str]:
+    """Split CSV text into records, each with its line end (a quoted value may span lines).
+
+    >>> split_records('a,b\\n1,"x\\ny"\\n2,z')
+    ['a,b\\n', '1,"x\\ny"\\n', '2,z']
+    >>> split_records("")
+    []
+    """
+    records, pending = [], ""
+    for piece in re.findall(r"[^\n]*\n|[^\n]+$", text):
+        pending += piece
+        if pending.count('"') % 2 == 0:
+            records.append(pending)
+            pending = ""
+    if pending:
+        records.append(pending)
+    return records
+
+
+def _sort_key(record: str, header: list[str]) -> tuple[str, str]:
+    values = next(csv.reader(io.StringIO(record)), [])
+    row = dict(zip(header, values))
+    return row.get("date", "").strip(), row.get("event_id", "").strip()
+
+
+def _insert(text: str, row: dict) -> tuple[str, int, str]:
+    """``text`` with ``row`` inserted at its sorted place; returns (new text, 1-based line, line)."""
+    line = format_row(row)
+    records = split_records(text)
+    if not records:
+        return ",".join(EVENT_COLUMNS) + "\n" + line, 2, line
+    header = [h.strip() for h in next(csv.reader(io.StringIO(records[0])))]
+    key = (row["date"], row["event_id"])
+    at = len(records)
+    for i in range(1, len(records)):
+        if records[i].strip() and _sort_key(records[i], header) > key:
+            at = i
+            break
+    if at == len(records) and not records[-1].endswith("\n"):
+        records[-1] += "\n"  # the last line had no line end: it gets one
+    records.insert(at, line)
+    line_no = 1 + sum(r.count("\n") for r in records[:at])
+    return "".join(records), line_no, line
+
+
+def check_row(row: dict, events_path: Path | str = config.EVENTS_PATH,
+              places_path: Path | str = config.PLACES_PATH) -> list[Problem]:
+    """Every problem ``validate`` would report on ``row`` once inserted (empty when it is fine)."""
+    events_path = Path(events_path)
+    text = events_path.read_text(encoding="utf-8") if events_path.exists() else ""
+    existing = {r.get("event_id") for _l, r in read_rows(events_path, EVENT_COLUMNS)[0]} if text else set()
+    new_text, line_no, _line = _insert(text, row)
+    problems = []
+    if row["event_id"] in existing:
+        problems.append(Problem(str(events_path), line_no, "event_id",
+                                f"duplicate id {row['event_id']!r}; leave the id blank to get the next free one"))
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / "events.csv"
+        probe.write_text(new_text, encoding="utf-8", newline="")
+        _p, _e, found = validate_files(probe, places_path)
+    problems += [Problem(str(events_path), p.line, p.column, p.message)
+                 for p in found if p.path == str(probe) and p.line == line_no]
+    return problems
+
+
+def find_duplicates(row: dict, events_path: Path | str = config.EVENTS_PATH,
+                    days: int = DUPLICATE_DAYS) -> list[dict]:
+    """Existing events that may be ``row`` again: same place and type, dates at most ``days`` apart."""
+    try:
+        new = _date.fromisoformat(row["date"])
+    except ValueError:
+        return []
+    out = []
+    for _line, other in read_rows(events_path, EVENT_COLUMNS)[0]:
+        if other["place_id"] != row["place_id"] or other["event_type"] != row["event_type"]:
+            continue
+        try:
+            gap = abs((_date.fromisoformat(other["date"]) - new).days)
+        except ValueError:
+            continue
+        if gap <= days and other["event_id"] != row["event_id"]:
+            out.append(other)
+    return out
+
+
+def atomic_write(path: Path | str, data: bytes) -> None:
+    """Replace ``path`` with ``data`` all at once: the old file stays whole if anything fails."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass(frozen=True)
+class Added:
+    """Where the new event went: its 1-based line in the file and the line itself."""
+
+    path: str
+    line: int
+    text: str
+    event_id: str
+
+
+def insert_event(row: dict, events_path: Path | str = config.EVENTS_PATH,
+                 places_path: Path | str = config.PLACES_PATH) -> Added:
+    """Check ``row`` and insert it as one new line at its sorted place; raise :class:`DataError` if invalid.
+
+    Nothing is written when the row has a problem. If the file changes on disk while
+    the row is being inserted, :class:`ConcurrentEditError` is raised and nothing is written.
+    """
+    events_path = Path(events_path)
+    problems = check_row(row, events_path, places_path)
+    if problems:
+        raise DataError(problems)
+    raw = events_path.read_bytes() if events_path.exists() else b""
+    digest = hashlib.sha256(raw).hexdigest()
+    new_text, line_no, line = _insert(raw.decode("utf-8"), row)
+    now = events_path.read_bytes() if events_path.exists() else b""
+    if hashlib.sha256(now).hexdigest() != digest:
+        raise ConcurrentEditError(f"{events_path} changed while the event was being added; reload and add it again")
+    atomic_write(events_path, new_text.encode("utf-8"))
+    return Added(str(events_path), line_no, line, row["event_id"])
+
+
+def event_type_choices() -> list[str]:
+    """The event types, in the vocabulary's order (for forms)."""
+    return list(vocab.EVENT_TYPES)
+
+
+def load_places(places_path: Path | str = config.PLACES_PATH):
+    """The gazetteer as a table (rows that fail validation are left out, as in the dashboard)."""
+    from .data import places_frame
+    from .validate import check_places
+
+    rows, _problems = check_places(places_path)
+    return places_frame([r for _l, r in rows])
+
+
+def resolve_place(geocoder, name: str, country: str | None = None) -> dict:
+    """The gazetteer place an event at ``name`` belongs to, as a dict (``place_id``, ``name``, ``lat``...).
+
+    Raises :class:`~frontline.errors.GeocodingError` when the name is ambiguous (its
+    ``candidates`` are the places) or not in the gazetteer (``candidates`` are the closest names).
+    """
+    from .errors import GeocodingError
+
+    by_id = geocoder.places[geocoder.places["place_id"] == name.strip()]
+    if len(by_id) == 1:
+        r = by_id.iloc[0]
+        return {"place_id": str(r["place_id"]), "name": str(r["name"]), "lat": float(r["lat"]), "lon": float(r["lon"]),
+                "country": str(r["country"]), "source": "gazetteer (place_id)"}
+    matches = geocoder.lookup(name, country)
+    if len(matches) == 1:
+        m = matches[0]
+        return {"place_id": m.place_id, "name": m.name, "lat": m.lat, "lon": m.lon, "country": m.country,
+                "source": m.source}
+    if matches:
+        raise GeocodingError(
+            f"{name!r} is ambiguous: it fits {', '.join(f'{m.name} ({m.place_id}, {m.country})' for m in matches)}; "
+            "choose the country or type the place_id's name", [m.place_id for m in matches])
+    close = geocoder.suggestions(name, country)
+    hint = f"; closest: {', '.join(close)}" if close else ""
+    raise GeocodingError(f"{name!r} is not in the gazetteer{hint}; add the place to places.csv first "
+                         "(python -m frontline geocode NAME shows where Nominatim puts it)", close)

@@ -1,0 +1,252 @@
+"""What an export shows: the data, the territory model, the filters, and the text drawn from them.
+
+:class:`Briefing` bundles the places and events, a territory model and the user's event
+filters. Its methods answer what every export needs: the snapshot of a date, the events
+to draw around it, a period's key events (for slide bullets) and the footer notes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from .. import config, vocab
+from ..errors import ExportError
+from ..filters import EventFilter, filter_events
+from ..timeline import parse_date
+
+__all__ = ["Briefing", "load_briefing", "parse_dates", "format_area", "format_population",
+           "format_date", "METHOD_NOTE", "BASEMAP_NOTE", "CONTESTED", "UNASSIGNED", "describe_filters", "controller_label", "controller_color"]
+
+CONTESTED = "CONTESTED"
+UNASSIGNED = "UNASSIGNED"
+
+METHOD_NOTE = ("Method: a place is held by its last recorded change of control on or before the date (contested while an "
+               "offensive or siege on it is open); its holder is taken to control the land nearer to it than to any other "
+               "place, up to 15-45 km by kind of place; unshaded land is not assigned. An estimate from a point gazetteer, "
+               "not a surveyed front line (docs/methodology_territory.md). Areas in km² on an equal-area projection; "
+               "population: gazetteer figures of the places held.")
+BASEMAP_NOTE = ("Basemap: Natural Earth (public domain); place names GeoNames (CC BY 4.0); Khabur river GSHHG (LGPL).")
+
+#: How much each kind of event matters in a briefing (slide bullets pick the highest).
+_WEIGHT = {"control_change": 5.0, "declaration": 4.0, "massacre": 3.5, "siege_start": 3.0, "offensive_start": 3.0,
+           "siege_end": 2.5, "offensive_end": 2.5, "attack": 2.0, "battle": 1.5, "airstrike": 1.0}
+_CONFIDENCE = {"high": 0.5, "medium": 0.25, "low": 0.0}
+
+
+def controller_label(code: str) -> str:
+    """Display label of a controller code, ``Contested`` for ``CONTESTED``.
+
+    >>> controller_label("SDF"), controller_label("CONTESTED"), controller_label("UNASSIGNED")
+    ('SDF / YPG', 'Contested', 'Not assigned')
+    """
+    return {CONTESTED: "Contested", UNASSIGNED: "Not assigned"}.get(code) or vocab.CONTROLLER_LABELS.get(code, code)
+
+
+def controller_color(code: str) -> str:
+    """Fill colour of a controller code (the contested colour for ``CONTESTED``)."""
+    return vocab.CONTESTED_COLOR if code == CONTESTED else vocab.CONTROLLER_COLORS.get(code, "#777777")
+
+
+def format_area(km2: float) -> str:
+    """Area rounded for a briefing.
+
+    >>> format_area(45321.7)
+    '45,300 km²'
+    >>> format_area(0)
+    '0 km²'
+    """
+    if not km2 or km2 != km2:
+        return "0 km²"
+    step = 100 if km2 >= 1000 else 10
+    return f"{int(round(km2 / step) * step):,} km²"
+
+
+def format_population(n: float) -> str:
+    """Population rounded for a briefing.
+
+    >>> format_population(5_123_456)
+    '5.1 million'
+    >>> format_population(83_456)
+    '83,000'
+    >>> format_population(0)
+    '0'
+    """
+    if not n or n != n:
+        return "0"
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f} million"
+    if n >= 10_000:
+        return f"{int(round(n, -3)):,}"
+    return f"{int(n):,}"
+
+
+def format_date(when, short: bool = False) -> str:
+    """``10 June 2014`` (or ``10 Jun 2014``)."""
+    ts = pd.Timestamp(when)
+    return f"{ts.day} {ts:%b %Y}" if short else f"{ts.day} {ts:%B %Y}"
+
+
+def describe_filters(f: EventFilter) -> str:
+    """The active event filters in words ('' when none).
+
+    >>> describe_filters(EventFilter(countries=("SY",), confidence=("high",)))
+    'Syria; confidence: high'
+    >>> describe_filters(EventFilter())
+    ''
+    """
+    parts = []
+    if f.countries:
+        parts.append(", ".join(vocab.COUNTRIES.get(c, c) for c in f.countries))
+    if f.event_types:
+        parts.append(", ".join(vocab.EVENT_TYPE_LABELS.get(t, t).lower() for t in f.event_types))
+    if f.actors:
+        parts.append("actors: " + ", ".join(vocab.CONTROLLER_LABELS.get(a, a) for a in f.actors))
+    if f.confidence:
+        parts.append("confidence: " + ", ".join(f.confidence))
+    if f.text.strip():
+        parts.append(f"matching '{f.text.strip()}'")
+    if f.control_changes_only:
+        parts.append("changes of control only")
+    return "; ".join(parts)
+
+
+def parse_dates(values) -> list[pd.Timestamp]:
+    """Parse and check export dates (each within the atlas's period), sorted, without repeats."""
+    if not values:
+        raise ExportError("no date given; pass at least one --date YYYY-MM-DD, e.g. --date 2015-05-21")
+    dates = [parse_date(v, vocab.PERIOD_START, vocab.PERIOD_END) for v in values]
+    return sorted(set(dates))
+
+
+def _first_sentence(text: str, limit: int = 150) -> str:
+    """The first sentence of ``text``, cut at a word boundary to ``limit`` characters.
+
+    >>> _first_sentence("ISIS took Mosul. The army fled.")
+    'ISIS took Mosul.'
+    >>> _first_sentence("")
+    ''
+    """
+    text = re.sub(r"\s+", " ", str(text or "")).strip()
+    m = re.match(r"(.+?[.!?])(\s|$)", text)
+    sentence = m.group(1) if m else text
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return sentence
+
+
+@dataclass
+class Briefing:
+    """The inputs of an export.
+
+    Parameters
+    ----------
+    places, events : the validated tables (``frontline.data.load``)
+    model : a ``frontline.territory.TerritoryModel`` built on the same tables
+    filters : which events to draw (territory always uses every change of control)
+    window_days : events of this many days up to the date are drawn on a map
+    """
+
+    places: pd.DataFrame
+    events: pd.DataFrame
+    model: object
+    filters: EventFilter = field(default_factory=EventFilter)
+    window_days: int = 30
+
+    def __post_init__(self):
+        self._shown = filter_events(self.events, self.places, self.filters)
+        self._info = self.places.set_index("place_id")
+
+    def __hash__(self):
+        return id(self)
+
+    def snapshot(self, when):
+        """The territory snapshot of ``when``."""
+        return self.model.snapshot(pd.Timestamp(when))
+
+    def areas(self, when) -> pd.DataFrame:
+        """``controller, label, color, area_km2, population, places`` on ``when``, controllers in legend order."""
+        areas = self.snapshot(when).areas.copy()
+        order = list(vocab.CONTROLLERS) + [CONTESTED]
+        areas["rank"] = areas["controller"].map({c: i for i, c in enumerate(order)}).fillna(len(order))
+        areas = areas.sort_values(["rank", "controller"]).drop(columns="rank").reset_index(drop=True)
+        areas["label"] = areas["controller"].map(controller_label)
+        areas["color"] = areas["controller"].map(controller_color)
+        return areas
+
+    def held(self, when, controller: str = "ISIS") -> dict:
+        """Area, population and places held by ``controller`` on ``when`` (zeros when none)."""
+        areas = self.snapshot(when).areas
+        row = areas[areas["controller"] == controller]
+        if row.empty:
+            return {"area_km2": 0.0, "population": 0, "places": 0}
+        r = row.iloc[0]
+        pop = r.get("population", 0)
+        return {"area_km2": float(r["area_km2"]), "population": 0 if pd.isna(pop) else int(pop),
+                "places": int(r.get("places", 0) or 0)}
+
+    def map_events(self, when) -> pd.DataFrame:
+        """Filtered events of the ``window_days`` days up to and including ``when``."""
+        end = pd.Timestamp(when)
+        start = end - pd.Timedelta(days=self.window_days - 1)
+        ev = self._shown
+        return ev[(ev["date"] >= start) & (ev["date"] <= end)]
+
+    def key_events(self, start, end, n: int = 3) -> pd.DataFrame:
+        """The ``n`` most important filtered events in ``start..end`` (inclusive), one per place, in date order.
+
+        Importance: the kind of event (a change of control first), whether ISIS took part,
+        the population of the place and the confidence of the record.
+        """
+        ev = self._shown
+        ev = ev[(ev["date"] >= pd.Timestamp(start)) & (ev["date"] <= pd.Timestamp(end))].copy()
+        if ev.empty:
+            return ev.assign(text=pd.Series(dtype=str))
+        pop = ev["place_id"].map(self._info["population"]).astype("Float64").fillna(0).astype(float)
+        isis = ev["actors"].fillna("").str.split("|").map(lambda a: "ISIS" in a)
+        ev["score"] = (ev["event_type"].map(_WEIGHT).fillna(1.0) + 2.0 * isis
+                       + pop.map(lambda p: math.log10(p + 1) / 2) + ev["confidence"].map(_CONFIDENCE).fillna(0))
+        ev = ev.sort_values(["score", "date", "event_id"], ascending=[False, True, True], kind="stable")
+        ev = ev.drop_duplicates("place_id").head(n).sort_values(["date", "event_id"], kind="stable")
+        ev["text"] = [self.bullet(r) for r in ev.itertuples(index=False)]
+        return ev
+
+    def bullet(self, row) -> str:
+        """One line for a slide: ``10 Jun 2014 · Mosul: <first sentence of the summary>``."""
+        name = self._info["name"].get(row.place_id, row.place_id)
+        return f"{format_date(row.date, short=True)} · {name}: {_first_sentence(row.summary)}"
+
+    def sources_note(self) -> str:
+        """``Sources: N curated events from M outlets (most cited: ...)`` for a footer."""
+        ev = self.events
+        outlets = (ev["source"].fillna("").str.split(r"\s+\|\s+", regex=True).explode()
+                   .str.split(",").str[0].str.strip())
+        outlets = outlets[outlets != ""]
+        top = outlets.value_counts()
+        top = top.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+        named = ", ".join(top.index[:3])
+        return (f"Sources: {len(ev):,} curated events (each with its own citation) from {top.size} outlets"
+                + (f", most cited {named}" if named else "") + ". " + BASEMAP_NOTE)
+
+
+@lru_cache(maxsize=4)
+def _cached(events_path: str, places_path: str, stamp: tuple):
+    from ..data import load_strict
+    from ..territory import TerritoryModel
+
+    ds = load_strict(events_path, places_path)
+    return ds.places, ds.events, TerritoryModel(ds.places, ds.events)
+
+
+def load_briefing(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH,
+                  filters: EventFilter | None = None, window_days: int = 30) -> Briefing:
+    """Load the data files (strictly: a data problem raises ``DataError``) and build a :class:`Briefing`."""
+    import os
+
+    stamp = tuple(os.path.getmtime(p) if os.path.exists(p) else 0 for p in (events_path, places_path))
+    places, events, model = _cached(str(events_path), str(places_path), stamp)
+    return Briefing(places, events, model, filters or EventFilter(), window_days)

@@ -1,0 +1,356 @@
+"""Approximate zones of control, and their areas, for any date (fast enough for a slider).
+
+The gazetteer is a set of points; territory is estimated from them (the method, its
+assumptions and limits are in ``docs/methodology_territory.md``):
+
+1. Syria and Iraq (Natural Earth borders, simplified to ~1 km) are projected to an
+   equal-area Lambert azimuthal projection centred on the region (pyproj).
+2. Within each country, every place gets its Voronoi cell (the land nearer to it than
+   to any other place of that country), capped at a *reach* radius that depends on the
+   kind of place (:data:`REACH_KM`): a town's garrison holds its district, not the
+   empty desert 150 km away.
+3. The land beyond every reach is ``UNASSIGNED`` (sparsely populated desert, or no place
+   in the gazetteer yet), so that the classes together cover both countries and a lone
+   desert town does not claim thousands of km2 it never held.
+4. A place under an open offensive or siege gives its capped cell to ``CONTESTED``.
+
+The cells never change; only their labels do, and only on event dates. The cells are
+cut once into *faces* (a planar partition, an exact coverage), so a date's polygons are
+a ``coverage_union`` of its faces per label and its areas are sums of face areas.
+Snapshots are cached per change date: a slider move is a binary search and a dict lookup.
+
+>>> TERRITORY_LABELS[CONTESTED]
+'Contested'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+from shapely.geometry import shape
+
+from . import basemap, config, vocab
+from .errors import FrontlineError
+from .timeline import ControlTimeline, _day, parse_date
+
+__all__ = [
+    "TerritoryModel", "Snapshot", "CONTESTED", "UNASSIGNED", "TERRITORY_CLASSES",
+    "TERRITORY_COLORS", "TERRITORY_LABELS", "REACH_KM", "EQUAL_AREA_CRS", "feature_collection",
+]
+
+CONTESTED = "CONTESTED"
+UNASSIGNED = "UNASSIGNED"
+#: Every class a snapshot reports, in legend order.
+TERRITORY_CLASSES: tuple[str, ...] = (*vocab.CONTROLLERS, CONTESTED, UNASSIGNED)
+TERRITORY_COLORS: dict[str, str] = {**vocab.CONTROLLER_COLORS, CONTESTED: vocab.CONTESTED_COLOR, UNASSIGNED: "#BBBBBB"}
+TERRITORY_LABELS: dict[str, str] = {
+    **vocab.CONTROLLER_LABELS,
+    CONTESTED: "Contested",
+    UNASSIGNED: "Not assigned (sparsely populated, or no place in the gazetteer)",
+}
+
+#: How far (km) a place's holder is assumed to control the land around it, by kind.
+#: A town ~ its district: Iraq's ~120 districts average ~3,600 km2 (a 34 km circle),
+#: Syria's 65 districts ~2,850 km2 (30 km); a governorate capital reaches further.
+REACH_KM: dict[str, float] = {"city": 45.0, "town": 30.0, "area": 25.0, "village": 15.0, "site": 15.0}
+DEFAULT_REACH_KM = 20.0
+
+#: Equal-area projection for cells and areas (Lambert azimuthal equal-area on WGS84,
+#: centred on the region, so buffers are also near true distance: < 0.5 % off at the edges).
+EQUAL_AREA_CRS = "+proj=laea +lat_0=34.5 +lon_0=42 +datum=WGS84 +units=m +no_defs"
+#: Border simplification (metres): about half a screen pixel at the map's default zoom.
+BORDER_TOLERANCE_M = 1000.0
+#: Segments per quarter circle for the reach circles (a 24-gon: ~8 km sides at 30 km).
+CIRCLE_QUAD_SEGS = 6
+#: Decimal places of GeoJSON coordinates (1e-4 degree ~ 10 m).
+COORD_DECIMALS = 4
+
+_COUNTRY_A3 = {"SY": "SYR", "IQ": "IRQ"}
+_MARGIN_M = 5000.0
+
+
+class TerritoryError(FrontlineError):
+    """Raised when territory cannot be computed (e.g. the country borders are missing)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The zones of control on one date (shared, cached objects: do not mutate them).
+
+    ``geojson`` is a FeatureCollection in EPSG:4326 with one feature per class of
+    :data:`TERRITORY_CLASSES` (each controller, ``CONTESTED`` and ``UNASSIGNED``), with
+    properties ``controller, label, color, area_km2, population, places``; an empty class
+    has an empty MultiPolygon. ``areas`` has one row per class (also zero rows).
+    ``geometries`` maps each class to its shapely geometry (EPSG:4326).
+    ``state_date`` is the change date the state dates from (<= ``date``).
+    """
+
+    date: pd.Timestamp
+    geojson: dict
+    areas: pd.DataFrame
+    geometries: dict
+    state_date: pd.Timestamp | None = None
+
+
+def _reach_m(kinds: pd.Series) -> np.ndarray:
+    return kinds.map(REACH_KM).fillna(DEFAULT_REACH_KM).to_numpy(dtype=float) * 1000.0
+
+
+def _countries(basemap_dir: Path, to_laea) -> dict[str, shapely.Geometry]:
+    """Syria and Iraq in the equal-area projection, simplified together (shared border kept)."""
+    try:
+        layer = basemap.layer("countries", Path(basemap_dir))
+    except OSError as err:
+        raise TerritoryError(f"cannot read the country borders in {basemap_dir}: {err}; "
+                             "restore data/basemap/ from ../shared/data/") from err
+    found = {f["properties"].get("adm0_a3"): shape(f["geometry"]) for f in layer["features"]}
+    missing = [a3 for a3 in _COUNTRY_A3.values() if a3 not in found]
+    if missing:
+        raise TerritoryError(f"{basemap_dir}/{basemap.LAYER_FILES['countries']} has no feature with adm0_a3 "
+                             f"{', '.join(missing)}; restore it from ../shared/data/")
+    codes = list(_COUNTRY_A3)
+    geoms = np.array([shapely.transform(found[_COUNTRY_A3[c]], to_laea, interleaved=False) for c in codes])
+    simple = shapely.make_valid(shapely.coverage_simplify(geoms, BORDER_TOLERANCE_M))
+    return dict(zip(codes, simple))
+
+
+def _generators(places: pd.DataFrame, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One Voronoi generator per distinct (country, point): ``gen_of_place``, ``first_place_of_gen``."""
+    key = places["country"].astype(str) + "|" + np.round(xy[:, 0]).astype(np.int64).astype(str) + "|" \
+        + np.round(xy[:, 1]).astype(np.int64).astype(str)
+    codes, uniques = pd.factorize(key)
+    first = np.array([int(np.flatnonzero(codes == g)[0]) for g in range(len(uniques))], dtype=np.int64)
+    return codes.astype(np.int64), first
+
+
+def _build_faces(places: pd.DataFrame, basemap_dir: Path):
+    """Cut both countries into faces, each inside one place's capped cell or in no cell.
+
+    Returns ``(faces_laea, face_gen, gen_of_place, countries)``; ``face_gen`` is the
+    generator of each face, or -1 for land beyond every reach.
+    """
+    to_laea = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True).transform
+    countries = _countries(basemap_dir, to_laea)
+    x, y = to_laea(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    xy = np.column_stack([x, y]) if len(places) else np.empty((0, 2))
+    gen_of_place, first = _generators(places, xy)
+    gen_xy = xy[first] if len(first) else np.empty((0, 2))
+    gen_country = places["country"].to_numpy(dtype=object)[first] if len(first) else np.array([], dtype=object)
+    reach = _reach_m(places["kind"])
+    gen_reach = np.zeros(len(first))
+    np.maximum.at(gen_reach, gen_of_place, reach)
+
+    # Lines run a little past each border (clipped to a buffer), so that they cross it and
+    # are noded there: a line clipped exactly at the border would end a hair short of it and
+    # be dropped by polygonize as a dangle. Faces outside both countries are dropped below.
+    lines = [shapely.boundary(g) for g in countries.values()]
+    for code, country in countries.items():
+        idx = np.flatnonzero(gen_country == code)
+        if not len(idx):
+            continue
+        margin = shapely.buffer(country, _MARGIN_M)
+        if len(idx) >= 2:
+            cells = shapely.voronoi_polygons(shapely.multipoints(gen_xy[idx]), extend_to=margin)
+            lines.extend(shapely.intersection(shapely.boundary(shapely.get_parts(cells)), margin))
+        circles = shapely.buffer(shapely.points(gen_xy[idx]), gen_reach[idx], quad_segs=CIRCLE_QUAD_SEGS)
+        lines.extend(shapely.intersection(shapely.boundary(circles), margin))
+    noded = shapely.union_all([ln for ln in lines if not ln.is_empty])
+    faces = np.asarray(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
+    probe = shapely.point_on_surface(faces)
+    px, py = shapely.get_coordinates(probe).T
+
+    face_gen = np.full(len(faces), -1, dtype=np.int64)
+    keep = np.zeros(len(faces), dtype=bool)
+    for code, country in countries.items():
+        inside = shapely.contains_xy(country, px, py) & ~keep
+        keep |= inside
+        idx = np.flatnonzero(gen_country == code)
+        if not len(idx) or not inside.any():
+            continue
+        d2 = (px[inside, None] - gen_xy[idx, 0]) ** 2 + (py[inside, None] - gen_xy[idx, 1]) ** 2
+        near = d2.argmin(axis=1)
+        within = np.sqrt(d2[np.arange(len(near)), near]) <= gen_reach[idx][near]
+        face_gen[np.flatnonzero(inside)] = np.where(within, idx[near], -1)
+    return faces[keep], face_gen[keep], gen_of_place, first, countries
+
+
+def _ring_coords(ring) -> list:
+    return np.round(shapely.get_coordinates(ring), COORD_DECIMALS).tolist()
+
+
+def _geojson_geometry(geom) -> dict:
+    """A (Multi)Polygon as a GeoJSON MultiPolygon with rounded coordinates (empty: no polygons)."""
+    polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+    return {"type": "MultiPolygon", "coordinates": [
+        [_ring_coords(p.exterior)] + [_ring_coords(r) for r in p.interiors] for p in polys]}
+
+
+def feature_collection(geometries: dict, areas: pd.DataFrame) -> dict:
+    """GeoJSON FeatureCollection, one feature per class in ``areas`` (legend order)."""
+    features = []
+    for row in areas.itertuples(index=False):
+        features.append({
+            "type": "Feature",
+            "geometry": _geojson_geometry(geometries[row.controller]),
+            "properties": {
+                "controller": row.controller,
+                "label": TERRITORY_LABELS[row.controller],
+                "color": TERRITORY_COLORS[row.controller],
+                "area_km2": round(float(row.area_km2), 1),
+                "population": int(row.population),
+                "places": int(row.places),
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _union(faces: np.ndarray) -> shapely.Geometry:
+    if not len(faces):
+        return shapely.MultiPolygon()
+    try:
+        return shapely.coverage_union_all(faces)
+    except shapely.errors.GEOSException:  # not an exact coverage after all: robust overlay
+        return shapely.union_all(faces)
+
+
+class TerritoryModel:
+    """Zones of control for every date, cut once and labelled per change date.
+
+    Parameters
+    ----------
+    places : the gazetteer (``place_id, lat, lon, country, kind, population, controller_2014``)
+    events : the events (``date, place_id, event_type, controller_after``)
+    basemap_dir : folder holding ``ne_10m_admin0_region.geojson``
+
+    Examples
+    --------
+    >>> from frontline.data import load
+    >>> ds = load("tests/fixtures/events.csv", "tests/fixtures/places.csv")
+    >>> model = TerritoryModel(ds.places, ds.events)
+    >>> snap = model.snapshot("2014-06-10")
+    >>> int(snap.areas.set_index("controller").loc["ISIS", "places"])
+    2
+    """
+
+    def __init__(self, places: pd.DataFrame, events: pd.DataFrame, basemap_dir=config.BASEMAP_DIR):
+        self.places = places.reset_index(drop=True)
+        self.timeline = ControlTimeline(self.places, events)
+        faces, face_gen, gen_of_place, first, countries = _build_faces(self.places, Path(basemap_dir))
+        self._face_gen = face_gen
+        self._gen_of_place = gen_of_place
+        self._gen_first_place = first
+        self._face_area_km2 = shapely.area(faces) / 1e6
+        to_wgs = pyproj.Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True).transform
+        self._faces = np.asarray(shapely.transform(faces, lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1]))))
+        self.countries = countries
+        self.country_area_km2 = float(sum(shapely.area(g) for g in countries.values()) / 1e6)
+        self._population = pd.to_numeric(self.places.get("population"), errors="coerce").fillna(0).to_numpy(np.int64)
+        self._class_index = {c: i for i, c in enumerate(TERRITORY_CLASSES)}
+        lo = int(_day([vocab.PERIOD_START])[0])
+        days = sorted({lo, *(int(d) for d in _day(self.timeline.change_dates) if int(d) >= lo)})
+        self._state_days = np.array(days, dtype=np.int64)
+        self._cache: dict[int, Snapshot] = {}
+        self._by_labels: dict[bytes, Snapshot] = {}
+        self._unassigned = None
+
+    # -- labels and areas (no geometry) -------------------------------------------------
+    @property
+    def state_dates(self) -> list[pd.Timestamp]:
+        """The dates on which the state can change (2014-01-01 plus every change date)."""
+        return [pd.Timestamp(np.datetime64(int(d), "D")) for d in self._state_days]
+
+    def _place_classes(self, day: int) -> np.ndarray:
+        """Class index of every place on ``day`` (a change date)."""
+        controller, _, contested = self.timeline.state_arrays(pd.Timestamp(np.datetime64(day, "D")))
+        cls = pd.Series(controller).map(self._class_index).fillna(self._class_index[UNASSIGNED]).to_numpy(np.int64, copy=True)
+        cls[contested] = self._class_index[CONTESTED]
+        return cls
+
+    def _face_classes(self, place_cls: np.ndarray) -> np.ndarray:
+        gen_cls = place_cls[self._gen_first_place] if len(place_cls) else np.array([], dtype=np.int64)
+        out = np.full(len(self._face_gen), self._class_index[UNASSIGNED], dtype=np.int64)
+        held = self._face_gen >= 0
+        out[held] = gen_cls[self._face_gen[held]]
+        return out
+
+    def _areas(self, place_cls: np.ndarray, face_cls: np.ndarray) -> pd.DataFrame:
+        n = len(TERRITORY_CLASSES)
+        return pd.DataFrame({
+            "controller": list(TERRITORY_CLASSES),
+            "area_km2": np.bincount(face_cls, weights=self._face_area_km2, minlength=n).round(1),
+            "places": np.bincount(place_cls, minlength=n).astype(np.int64),
+            "population": np.bincount(place_cls, weights=self._population, minlength=n).astype(np.int64),
+        })
+
+    def areas_on(self, when) -> pd.DataFrame:
+        """``controller, area_km2, places, population`` on ``when`` without building polygons."""
+        place_cls = self._place_classes(self._state_day(when))
+        return self._areas(place_cls, self._face_classes(place_cls))
+
+    def area_series(self) -> pd.DataFrame:
+        """Areas per change date: ``date, controller, area_km2, population, places`` (for charts).
+
+        One row per (state date, class), classes as in :data:`TERRITORY_CLASSES`; a state
+        holds from its date until the next one.
+        """
+        frames = []
+        for day in self._state_days:
+            place_cls = self._place_classes(int(day))
+            frame = self._areas(place_cls, self._face_classes(place_cls))
+            frame.insert(0, "date", pd.Timestamp(np.datetime64(int(day), "D")))
+            frames.append(frame)
+        out = pd.concat(frames, ignore_index=True)
+        return out[["date", "controller", "area_km2", "population", "places"]]
+
+    # -- snapshots (geometry) ------------------------------------------------------------
+    def _state_day(self, when) -> int:
+        day = int(_day([parse_date(when)])[0])
+        i = int(np.searchsorted(self._state_days, day, side="right")) - 1
+        return int(self._state_days[max(i, 0)])
+
+    def _build(self, day: int) -> Snapshot:
+        place_cls = self._place_classes(day)
+        face_cls = self._face_classes(place_cls)
+        key = face_cls.tobytes() + place_cls.tobytes()
+        state_date = pd.Timestamp(np.datetime64(day, "D"))
+        if key in self._by_labels:
+            return dataclasses.replace(self._by_labels[key], date=state_date, state_date=state_date)
+        unassigned = self._class_index[UNASSIGNED]
+        if self._unassigned is None:
+            self._unassigned = _union(self._faces[self._face_gen < 0])
+        geometries = {}
+        for i, cls in enumerate(TERRITORY_CLASSES):
+            if i == unassigned:
+                extra = self._faces[(face_cls == i) & (self._face_gen >= 0)]
+                geometries[cls] = _union(np.append(extra, self._unassigned)) if len(extra) else self._unassigned
+            else:
+                geometries[cls] = _union(self._faces[face_cls == i])
+        areas = self._areas(place_cls, face_cls)
+        snap = Snapshot(state_date, feature_collection(geometries, areas), areas, geometries, state_date)
+        self._by_labels[key] = snap
+        return snap
+
+    def snapshot(self, when) -> Snapshot:
+        """The zones of control on ``when`` (ISO date or Timestamp), cached per change date.
+
+        Raises :class:`~frontline.errors.DateError` for a date outside 2014-01-01..2019-12-31.
+        """
+        ts = parse_date(when)
+        day = self._state_day(ts)
+        snap = self._cache.get(day)
+        if snap is None:
+            snap = self._cache[day] = self._build(day)
+        return snap if snap.date == ts else dataclasses.replace(snap, date=ts)
+
+    def build_all(self) -> int:
+        """Build and cache every change date's snapshot; return how many states there are."""
+        for day in self._state_days:
+            if int(day) not in self._cache:
+                self._cache[int(day)] = self._build(int(day))
+        return len(self._state_days)

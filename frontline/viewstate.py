@@ -1,0 +1,169 @@
+"""The shareable view: date, event filters and map view, to and from URL query parameters.
+
+Pure functions (no Streamlit): ``frontline.appcache`` keeps the values in the session
+and the URL with them. Anything unknown in a URL falls back to the default and
+yields a notice that says what was ignored and why, so a bad link never crashes a page.
+
+Query parameters: ``date`` (YYYY-MM-DD), ``country``, ``type``, ``actor``, ``confidence``
+(comma-separated codes), ``q`` (text search), ``lat``, ``lon``, ``zoom`` (map view).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from . import vocab
+from .errors import DateError
+from .filters import EventFilter
+from .timeline import parse_date
+
+__all__ = [
+    "DEFAULT_DATE", "PERIOD", "FILTER_PARAMS", "VIEW_PARAMS",
+    "parse_date_param", "parse_filter_params", "filter_params", "parse_view_params", "view_params",
+]
+
+#: The date the dashboard opens on when the URL names none.
+DEFAULT_DATE = dt.date(2015, 6, 1)
+PERIOD = (dt.date.fromisoformat(vocab.PERIOD_START), dt.date.fromisoformat(vocab.PERIOD_END))
+
+#: query parameter -> (EventFilter field, allowed codes or None for free text)
+FILTER_PARAMS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "country": ("countries", tuple(vocab.COUNTRIES)),
+    "type": ("event_types", tuple(vocab.EVENT_TYPES)),
+    "actor": ("actors", tuple(vocab.ACTORS)),
+    "confidence": ("confidence", tuple(vocab.CONFIDENCE)),
+    "q": ("text", None),
+}
+VIEW_PARAMS = ("lat", "lon", "zoom")
+
+
+def _one(value) -> str | None:
+    """The last value of a query parameter (Streamlit may give a list for repeated keys)."""
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    return None if value is None else str(value)
+
+
+def parse_date_param(value, default: dt.date = DEFAULT_DATE) -> tuple[dt.date, str | None]:
+    """The date named by a ``date`` query parameter, or ``default`` with a notice.
+
+    >>> parse_date_param("2017-10-20")
+    (datetime.date(2017, 10, 20), None)
+    >>> parse_date_param(None)
+    (datetime.date(2015, 6, 1), None)
+    >>> parse_date_param("2020-01-01")[1]
+    'Ignored date=2020-01-01 in the link: it is outside 2014-01-01..2019-03-23; showing 2015-06-01.'
+    """
+    text = _one(value)
+    if text is None or not text.strip():
+        return default, None
+    try:
+        day = parse_date(text, hi=vocab.PERIOD_END).date()
+    except DateError:
+        why = (f"outside {vocab.PERIOD_START}..{vocab.PERIOD_END}" if _is_iso(text)
+               else "not a date (expected YYYY-MM-DD)")
+        return default, f"Ignored date={text} in the link: it is {why}; showing {default.isoformat()}."
+    return day, None
+
+
+def _is_iso(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text.strip())
+        return True
+    except ValueError:
+        return False
+
+
+def parse_filter_params(params: Mapping) -> tuple[EventFilter, list[str]]:
+    """An :class:`EventFilter` from query parameters; unknown codes are dropped with a notice.
+
+    >>> f, notes = parse_filter_params({"country": "SY,XX", "q": "raqqa"})
+    >>> f.countries, f.text
+    (('SY',), 'raqqa')
+    >>> notes
+    ['Ignored country=XX in the link: not a known code (known: SY, IQ).']
+    >>> parse_filter_params({})
+    (EventFilter(countries=(), event_types=(), actors=(), confidence=(), text='', start=None, end=None, control_changes_only=False, controllers_after=()), [])
+    """
+    kwargs: dict = {}
+    notices: list[str] = []
+    for param, (field, allowed) in FILTER_PARAMS.items():
+        text = _one(params.get(param))
+        if text is None:
+            continue
+        if allowed is None:
+            kwargs[field] = text.strip()[:200]
+            continue
+        codes = [c.strip() for c in text.split(",") if c.strip()]
+        good = tuple(dict.fromkeys(c for c in codes if c in allowed))
+        bad = [c for c in codes if c not in allowed]
+        if bad:
+            notices.append(f"Ignored {param}={','.join(bad)} in the link: not a known code "
+                           f"(known: {', '.join(allowed)}).")
+        if good:
+            kwargs[field] = good
+    return EventFilter(**kwargs), notices
+
+
+def filter_params(f: EventFilter) -> dict[str, str]:
+    """Query parameters for the URL-carried part of ``f`` (empty ones left out).
+
+    >>> filter_params(EventFilter(countries=("SY",), text="kobani"))
+    {'country': 'SY', 'q': 'kobani'}
+    """
+    out = {}
+    for param, (field, allowed) in FILTER_PARAMS.items():
+        value = getattr(f, field)
+        if allowed is None:
+            if value.strip():
+                out[param] = value.strip()
+        elif value:
+            out[param] = ",".join(value)
+    return out
+
+
+def parse_view_params(params: Mapping) -> tuple[tuple[float, float] | None, int | None, list[str]]:
+    """Map centre and zoom from ``lat``, ``lon``, ``zoom``; ``None`` where absent or invalid.
+
+    >>> parse_view_params({"lat": "36.3", "lon": "43.1", "zoom": "9"})
+    ((36.3, 43.1), 9, [])
+    >>> parse_view_params({"lat": "north"})[2]
+    ['Ignored the map view in the link (lat=north, lon=None, zoom=None): expected lat in [-90, 90], lon in [-180, 180], zoom 4 to 14.']
+    """
+    raw = {k: _one(params.get(k)) for k in VIEW_PARAMS}
+    if all(v is None for v in raw.values()):
+        return None, None, []
+    center = zoom = None
+    ok = True
+    try:
+        if raw["lat"] is not None or raw["lon"] is not None:
+            lat, lon = float(raw["lat"]), float(raw["lon"])
+            ok = -90 <= lat <= 90 and -180 <= lon <= 180
+            center = (round(lat, 4), round(lon, 4)) if ok else None
+        if raw["zoom"] is not None:
+            z = int(float(raw["zoom"]))
+            zoom = z if 4 <= z <= 14 else None
+            ok = ok and zoom is not None
+    except (TypeError, ValueError):
+        ok, center, zoom = False, None, None
+    notice = [] if ok else [
+        f"Ignored the map view in the link (lat={raw['lat']}, lon={raw['lon']}, zoom={raw['zoom']}): "
+        "expected lat in [-90, 90], lon in [-180, 180], zoom 4 to 14."]
+    return center, zoom, notice
+
+
+def view_params(center, zoom) -> dict[str, str]:
+    """Query parameters for a map view (empty when there is none).
+
+    >>> view_params((36.33512, 43.11889), 9)
+    {'lat': '36.3351', 'lon': '43.1189', 'zoom': '9'}
+    >>> view_params(None, None)
+    {}
+    """
+    out = {}
+    if center:
+        out["lat"], out["lon"] = f"{center[0]:.4f}", f"{center[1]:.4f}"
+    if zoom is not None:
+        out["zoom"] = str(int(zoom))
+    return out

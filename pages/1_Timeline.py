@@ -1,0 +1,71 @@
+"""Timeline: territory and population through 2014-2019, milestones, events per month; a click opens the map."""
+
+import streamlit as st
+
+from frontline import appcache, charts, filters, milestones, vocab
+from frontline.errors import DateError
+from frontline.timeline import parse_date
+
+st.set_page_config(page_title="Frontline: Timeline", layout="wide")
+for notice in appcache.pop_notices():
+    st.warning(notice)
+
+
+def open_map(day) -> None:
+    """Make ``day`` the shared date and go back to the map."""
+    appcache.set_date(day)
+    st.switch_page("dashboard.py")
+
+
+ds = appcache.dataset()
+day = appcache.get_date()
+marks = charts.milestone_frame(milestones.MILESTONES)
+
+st.title("Timeline, 2014 to 2019")
+st.markdown(f"Selected date: **{day:%d %B %Y}** (the red line). Click a milestone ▼ or a point on a chart "
+            "to open the map on that date.")
+
+labels = {m.day: f"{m.label} ({m.date:%d %b %Y})" for m in marks.itertuples(index=False)}
+chosen = st.pills("Milestones: choose one to open the map on its date", list(labels), format_func=labels.get,
+                  key="tl_milestone")
+if chosen:
+    open_map(charts.selected_day({charts.MILESTONE: [{"day": chosen}]}))
+
+with st.form("tl_goto", border=False):
+    c1, c2, _ = st.columns([2, 2, 3], vertical_alignment="bottom")
+    typed = c1.text_input("Or type a date (YYYY-MM-DD)", value=day.isoformat(), key="tl_date_text")
+    go = c2.form_submit_button("Open the map on this date")
+if go:
+    try:
+        open_map(parse_date(typed, hi=vocab.PERIOD_END).date())
+    except DateError as err:
+        st.error(f"Date refused: {err}.")
+
+st.subheader("Territory")
+model = appcache.territory()
+if model is None:
+    st.info("The territory model is not available (frontline/territory.py is missing), so the area and "
+            "population charts cannot be drawn. The milestones and the events chart still work.", icon="🗺️")
+else:
+    series = model.area_series()
+    picks = [charts.PICK, charts.MILESTONE]
+    area = st.altair_chart(charts.territory_chart(series, day, marks), key="tl_area", on_select="rerun",
+                           selection_mode=picks, width="stretch")
+    population = st.altair_chart(charts.population_chart(series, day, marks), key="tl_population",
+                                 on_select="rerun", selection_mode=picks, width="stretch")
+    st.caption("Areas are estimates built from the gazetteer's points (see Sources and Methodology); land that no "
+               "place reaches is left out. Population is the sum of the gazetteer populations of the places held.")
+    picked = charts.selected_day(area.selection) or charts.selected_day(population.selection)
+    if picked is not None:
+        open_map(picked)
+
+st.subheader("Events per month")
+shared = appcache.get_filters()
+events = filters.filter_events(ds.events, ds.places, shared)
+if events.empty:
+    st.info(f"No event matches the filters set on the Events page (0 of {len(ds.events)} events); "
+            "clear them there to see the counts.", icon="🔎")
+else:
+    st.altair_chart(charts.events_per_month_chart(events, day), key="tl_events", width="stretch")
+    note = "all events" if shared == filters.EventFilter() else "the events matching the filters set on the Events page"
+    st.caption(f"{len(events)} events: {note}.")
