@@ -9,7 +9,6 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from frontline import appcache, maps, milestones, vocab
 from frontline.filters import EventFilter
@@ -88,7 +87,8 @@ def _jump():
 
 playing = st.session_state.get("fl_playing", False)
 c_play, c_speed, c_jump = st.columns([1, 2, 4], vertical_alignment="bottom")
-c_play.button("⏸ Pause" if playing else "▶ Play", on_click=_toggle_play, key="btn_play", width="stretch",
+c_play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+              on_click=_toggle_play, key="btn_play", width="stretch",
               type="primary")
 c_speed.selectbox("Play speed", list(PLAY_STEPS), key="opt_speed", label_visibility="collapsed")
 c_jump.selectbox("Jump to a milestone", [m.label for m in milestones.MILESTONES], index=None, key="opt_milestone",
@@ -111,12 +111,21 @@ def _figures(model, when: dt.date, events: pd.DataFrame):
         now = model.snapshot(when).areas.set_index("controller")
         before = model.snapshot(max(pd.Timestamp(when) - pd.Timedelta(days=30), pd.Timestamp(PERIOD[0]))).areas.set_index("controller")
         isis, prev = now.loc["ISIS"], before.loc["ISIS"]
+
+        def delta(change, text):
+            return text if round(change) else None  # no red/green arrow for "no change"
+
+        change = isis.area_km2 - prev.area_km2
         st.metric("ISIS-held area (estimate)", f"{isis.area_km2:,.0f} km²",
-                  delta=f"{isis.area_km2 - prev.area_km2:+,.0f} km² in 30 days", delta_color="inverse")
+                  delta=delta(change, f"{change:+,.0f} km² in 30 days"), delta_color="inverse")
+        change = int(isis.population - prev.population)
         st.metric("Population of ISIS-held places", f"{int(isis.population):,}",
-                  delta=f"{int(isis.population - prev.population):+,} in 30 days", delta_color="inverse")
-        st.metric("Places held by ISIS", f"{int(isis.places)}", delta=f"{int(isis.places - prev.places):+d} in 30 days",
+                  delta=delta(change, f"{change:+,} in 30 days"), delta_color="inverse")
+        change = int(isis.places - prev.places)
+        st.metric("Places held by ISIS", f"{int(isis.places)}", delta=delta(change, f"{change:+d} in 30 days"),
                   delta_color="inverse")
+        st.caption("Unchanged over the last 30 days." if not round(isis.area_km2 - prev.area_km2) else
+                   "Change over the last 30 days; area and population are estimates (see Sources and Methodology).")
     else:
         control = appcache.timeline().control_at(when)
         st.metric("Places held by ISIS", int((control["controller"] == "ISIS").sum()))
@@ -156,20 +165,22 @@ def date_panel():
     except Exception as err:  # a broken territory model must not take the page down
         model, model_error = None, err
     events, points = appcache.event_points(appcache.get_filters())
-    groups = []
     if model is not None:
-        groups.append(maps.territory_layer(model.snapshot(when).geojson))
+        snap = model.snapshot(when)
+        territory = ("Territory", f"{id(model)}|{snap.state_date}", lambda: maps.territory_layer(snap.geojson))
     else:
-        groups.append(maps.places_layer(appcache.timeline().control_at(when)))
-    events_group = maps.events_layer(points, when, window_days=window, show_older=show_older)
-    maps.date_stamp(when).add_to(events_group)
-    groups.append(events_group)
+        territory = ("Places", None, lambda: maps.places_layer(appcache.timeline().control_at(when)))
+
+    def events_group():
+        group = maps.events_layer(points, when, window_days=window, show_older=show_older)
+        maps.date_stamp(when).add_to(group)
+        return group
 
     c_map, c_fig = st.columns([3, 1])
     with c_map:
-        out = st_folium(maps.base_map(), feature_group_to_add=groups, layer_control=maps.layer_control(),
-                        key="map", height=640, use_container_width=True, returned_objects=["center", "zoom"],
-                        center=view_center, zoom=view_zoom)
+        out = appcache.map_component(maps.base_map, [territory, ("Events", None, events_group)], key="map",
+                                     height=640, layer_control_factory=maps.layer_control,
+                                     center=view_center, zoom=view_zoom)
         st.caption(maps.ATTRIBUTION_TEXT)
     if out and out.get("center") and out.get("zoom"):
         appcache.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])

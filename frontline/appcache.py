@@ -11,10 +11,11 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import folium
 import pandas as pd
 import streamlit as st
 
-from . import config, viewstate
+from . import assets, config, viewstate
 from .data import Dataset, load
 from .filters import EventFilter
 from .timeline import ControlTimeline
@@ -65,6 +66,19 @@ def territory(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, ba
                           (_mtime(events_path), _mtime(places_path)), str(basemap_dir))
     except ImportError:
         return None
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _area_series(_model, key: tuple):
+    return _model.area_series()
+
+
+def territory_series(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, basemap_dir=config.BASEMAP_DIR):
+    """``territory().area_series()`` computed once per model and data version, or ``None`` without a model."""
+    model = territory(events_path, places_path, basemap_dir)
+    if model is None:
+        return None
+    return _area_series(model, (id(model), _mtime(events_path), _mtime(places_path)))
 
 
 # --- Shared view state: the date and filters every page reads --------------------------
@@ -198,3 +212,73 @@ def _overlay_table(path: str, stamp: float) -> pd.DataFrame:
 def overlay_table(path) -> pd.DataFrame:
     """An imported event table (Parquet written by ``python -m frontline import``), reloaded when it changes."""
     return _overlay_table(str(path), _mtime(path))
+
+
+# --- The map component, with the constant base map rendered once ------------------------
+#
+# ``st_folium`` re-renders the whole folium map on every run (~150-250 ms for the bundled
+# vector basemap) although its script never changes. ``map_component`` renders it once
+# per process and sends the same arguments ``st_folium`` would (streamlit-folium 0.27),
+# so a slider move only costs the date's layers. Layer scripts can be cached by a key.
+
+@st.cache_resource(show_spinner=False)
+def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, _factory, _control_factory) -> dict:
+    import streamlit_folium as sf
+
+    m = _factory()
+    m.get_root().render()
+    m.render()
+    parts = {"html": sf._get_html(m), "header": sf._get_header(m)}
+    parts["script"] = sf._get_map_string(m)
+    parts["id"] = sf.get_full_id(m)
+    css, js = [], []
+    for el in assets._walk(m):
+        css.extend(href for _, href in getattr(el, "default_css", []) or [])
+        js.extend(src for _, src in getattr(el, "default_js", []) or [])
+    parts["css_links"], parts["js_links"] = list(dict.fromkeys(css)), list(dict.fromkeys(js))
+    for idx, name in enumerate(group_names):
+        sf._get_feature_group_string(folium.FeatureGroup(name=name), m, idx)
+    parts["layer_control"] = sf._get_layer_control_string(_control_factory(), m) if _control_factory else None
+    parts["hash_key"] = sf.generate_js_hash(parts["script"], key, False)
+    parts["zoom"] = m.options.get("zoom")
+    return parts
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _group_script(cache_key: str, idx: int, _build) -> str:
+    import streamlit_folium as sf
+
+    return sf._get_feature_group_string(_build(), folium.Map(tiles=None), idx)
+
+
+def map_component(base_factory, groups, key: str, height: int = 640, layer_control_factory=None,
+                  center=None, zoom=None, returned_objects=("center", "zoom")):
+    """Draw ``base_factory()`` (rendered once) with date-dependent ``groups``; like ``st_folium``.
+
+    ``groups`` is a list of ``(name, cache_key or None, build)``: ``build()`` returns the
+    folium FeatureGroup; with a ``cache_key`` its script is built once per key.
+    Returns the component's value (``center``, ``zoom`` as asked by ``returned_objects``).
+    """
+    import streamlit_folium as sf
+
+    names = tuple(name for name, _, _ in groups)
+    parts = _base_parts(f"{base_factory.__module__}.{base_factory.__qualname__}", names, key,
+                        base_factory, layer_control_factory)
+    scripts = []
+    for idx, (name, cache_key, build) in enumerate(groups):
+        if cache_key is None:
+            scripts.append(sf._get_feature_group_string(build(), folium.Map(tiles=None), idx))
+        else:
+            scripts.append(_group_script(f"{cache_key}|{name}", idx, build))
+    defaults = {k: v for k, v in {"zoom": parts["zoom"], "center": None}.items() if k in returned_objects}
+
+    def _on_change():
+        st.session_state[key] = st.session_state.get(parts["hash_key"], {})
+
+    return sf._component_func(
+        script=parts["script"], header=parts["header"], html=parts["html"], id=parts["id"],
+        key=parts["hash_key"], height=height, width=None, returned_objects=list(returned_objects),
+        default=defaults, zoom=zoom, center=center, feature_group="".join(scripts), return_on_hover=False,
+        layer_control=parts["layer_control"], pixelated=False, css_links=parts["css_links"],
+        js_links=parts["js_links"], on_change=_on_change, wrap_longitude=False,
+    )

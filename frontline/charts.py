@@ -145,6 +145,12 @@ def _overlays(base_height: int, selected: dt.date | None, milestones: pd.DataFra
     return layers
 
 
+def _finish(chart: alt.LayerChart, title: str, height: int) -> alt.LayerChart:
+    """Title and plot height; the width fits the page while the height stays ``height`` (legend below it)."""
+    return chart.properties(title=title, height=height,
+                            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
 def _pickers(frame: pd.DataFrame, y: str) -> alt.Chart:
     """Invisible points on every change date: a click picks the nearest one (selection ``pick``)."""
     pick = alt.selection_point(name=PICK, fields=["day"], on="click", nearest=True, clear=False, toggle=False)
@@ -175,7 +181,7 @@ def territory_chart(series: pd.DataFrame, selected: dt.date | None = None, miles
     )
     totals = frame.groupby(["date", "day"], as_index=False)["area_km2"].sum()
     layers = [areas, _pickers(totals, "area_km2:Q"), *_overlays(height, selected, milestones if milestones is not None else milestone_frame([]))]
-    return alt.layer(*layers).properties(height=height, title="Area held by each controller (km², estimated)")
+    return _finish(alt.layer(*layers), "Area held by each controller (km², estimated)", height)
 
 
 def population_chart(series: pd.DataFrame, selected: dt.date | None = None, milestones: pd.DataFrame | None = None,
@@ -191,8 +197,7 @@ def population_chart(series: pd.DataFrame, selected: dt.date | None = None, mile
     )
     layers = [line, _pickers(frame, "population:Q"),
               *_overlays(height, selected, milestones if milestones is not None else milestone_frame([]))]
-    return alt.layer(*layers).properties(
-        height=height, title="Population of the places ISIS holds (gazetteer populations)")
+    return _finish(alt.layer(*layers), "Population of the places ISIS holds (gazetteer populations)", height)
 
 
 def events_per_month_chart(events: pd.DataFrame, selected: dt.date | None = None, height: int = 240) -> alt.LayerChart:
@@ -209,7 +214,7 @@ def events_per_month_chart(events: pd.DataFrame, selected: dt.date | None = None
                  alt.Tooltip("type:N", title="Type"), alt.Tooltip("sum(events):Q", title="Events")],
     )
     layers = [bars, *_overlays(height, selected, milestone_frame([]))]
-    return alt.layer(*layers).properties(height=height, title="Events per month, by type")
+    return _finish(alt.layer(*layers), "Events per month, by type", height)
 
 
 def selected_day(selection, names: Iterable[str] = (MILESTONE, PICK)) -> dt.date | None:

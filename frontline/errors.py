@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = ["FrontlineError", "DataError", "Problem", "DateError", "ExportError", "GeocodingError",
-           "ImportFormatError", "ConcurrentEditError"]
+           "ImportFormatError", "ConcurrentEditError", "TerritoryError"]
 
 
 class FrontlineError(Exception):
@@ -68,3 +68,7 @@ class ImportFormatError(FrontlineError, ValueError):
 
 class ConcurrentEditError(FrontlineError):
     """Raised when a data file changed on disk while a row was being added; reload and try again."""
+
+
+class TerritoryError(FrontlineError):
+    """Raised when zones of control cannot be computed (e.g. the country borders are missing)."""

@@ -22,7 +22,7 @@ from .schema import EVENT_COLUMNS
 from .sources import event_sources
 
 __all__ = ["EXPORT_COLUMNS", "SORT_KEYS", "export_frame", "display_frame", "sort_events",
-           "to_csv", "to_geojson", "geojson_dict", "event_links_markdown", "select_rows"]
+           "to_csv", "to_geojson", "geojson_dict", "event_links_markdown", "select_rows", "actor_label"]
 
 #: Columns of the exports: the curated event columns, then the place's name and country.
 EXPORT_COLUMNS = EVENT_COLUMNS + ["place_name", "country"]
@@ -87,8 +87,22 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: Short labels of the actors that are not controllers.
+_ACTOR_LABELS = {**vocab.CONTROLLER_LABELS, "US_COALITION": "US-led coalition", "RUSSIA": "Russia",
+                 "TURKEY": "Turkey", "IRAN": "Iran", "CIVILIANS": "Civilians"}
+
+
+def actor_label(code: str) -> str:
+    """A short readable label for an actor code.
+
+    >>> actor_label("US_COALITION"), actor_label("SDF"), actor_label("NEW_GROUP")
+    ('US-led coalition', 'SDF / YPG', 'New Group')
+    """
+    return _ACTOR_LABELS.get(code, code.replace("_", " ").title())
+
+
 def _actor_labels(actors: str) -> str:
-    return ", ".join(vocab.CONTROLLER_LABELS.get(a, a.replace("_", " ").title()) for a in actors.split("|") if a)
+    return ", ".join(actor_label(a) for a in actors.split("|") if a)
 
 
 def _plain(value):

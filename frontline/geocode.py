@@ -126,9 +126,12 @@ class GeocodeResult:
 
 
 def _default_geolocator(user_agent: str, domain: str, scheme: str, timeout: float):
+    from geopy.adapters import URLLibAdapter
     from geopy.geocoders import Nominatim
 
-    return Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout)
+    # urllib: one attempt per request (no hidden retries), so the rate limit and timeout are exact.
+    return Nominatim(user_agent=user_agent, domain=domain, scheme=scheme, timeout=timeout,
+                     adapter_factory=URLLibAdapter)
 
 
 class Geocoder:

@@ -7,17 +7,20 @@ remount it when the slider moves; date-dependent layers are separate feature gro
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import folium
 import folium.plugins
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import MacroElement
+from shapely.geometry import mapping, shape
 from jinja2 import Template
 
 from . import assets, basemap, vocab
 
-__all__ = ["base_map", "places_layer", "event_layer", "legend_html", "STYLE", "CENTER", "ZOOM",
+__all__ = ["base_map", "locator_map", "places_layer", "event_layer", "legend_html", "STYLE", "CENTER", "ZOOM",
            "EVENT_STYLE", "TERRITORY_STYLE", "territory_layer", "event_points", "events_layer", "date_stamp",
            "DATE_LABEL_ID", "BASEMAP_PANE", "layer_control", "ATTRIBUTION_TEXT"]
 
@@ -66,19 +69,38 @@ _ONLINE_TILES = [
 ]
 
 
+#: Basemap simplification (degrees; ~400 m, under a pixel at the map's usual zooms) and precision.
+BASEMAP_TOLERANCE_DEG = 0.004
+_KEEP_PROPS = ("adm0_a3", "name")
+
+
+@lru_cache(maxsize=None)
+def _light(name: str) -> dict:
+    """A bundled basemap layer simplified for the browser (the base map is sent on every run)."""
+    features = []
+    for f in basemap.layer(name)["features"]:
+        geom = shapely.set_precision(shape(f["geometry"]).simplify(BASEMAP_TOLERANCE_DEG, preserve_topology=True),
+                                     BASEMAP_TOLERANCE_DEG / 4)
+        if geom.is_empty:
+            continue
+        features.append({"type": "Feature", "geometry": mapping(geom),
+                         "properties": {k: f["properties"][k] for k in _KEEP_PROPS if k in f["properties"]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _vector_basemap(m: folium.Map) -> None:
-    countries = basemap.layer("countries")
+    countries = _light("countries")
     focus = {"SYR", "IRQ"}
     folium.GeoJson(
         countries, name="Countries", control=False, interactive=False, pane=BASEMAP_PANE,
         style_function=lambda f: STYLE["focus_country"] if f["properties"]["adm0_a3"] in focus else STYLE["country"],
         attribution=SHORT_ATTRIBUTION,
     ).add_to(m)
-    folium.GeoJson(basemap.layer("governorates"), name="Governorates", interactive=False, pane=BASEMAP_PANE,
+    folium.GeoJson(_light("governorates"), name="Governorates", interactive=False, pane=BASEMAP_PANE,
                    style_function=lambda f: STYLE["governorate"]).add_to(m)
     water = folium.FeatureGroup(name="Rivers and lakes")
     for name, style in (("lakes", "lake"), ("rivers", "river"), ("khabur", "river")):
-        folium.GeoJson(basemap.layer(name), interactive=False, pane=BASEMAP_PANE,
+        folium.GeoJson(_light(name), interactive=False, pane=BASEMAP_PANE,
                        style_function=lambda f, style=style: STYLE[style]).add_to(water)
     water.add_to(m)
 
@@ -313,7 +335,7 @@ EVENT_STYLE: dict[str, dict] = {
     "declaration": {"fillColor": "#FFFFFF", "color": "#0072B2", "radius": 5, "weight": 3},
 }
 #: How events older than the highlighted window are drawn.
-OLDER_STYLE = {"fillOpacity": 0.25, "opacity": 0.35}
+OLDER_STYLE = {"fillOpacity": 0.22, "opacity": 0.3, "radius": 4}
 #: At most this many events are drawn one by one in each age class; beyond it they are
 #: aggregated into one circle per ~5 km grid cell, so the map stays fast with any data size.
 MAX_POINTS = 1500
@@ -458,3 +480,19 @@ def layer_control() -> folium.LayerControl:
 ATTRIBUTION_TEXT = html.unescape(basemap.ATTRIBUTION) + (
     " Territory: Frontline estimate from the gazetteer and events. Online layers, when switched on: "
     "OpenStreetMap contributors, CARTO, Esri.")
+
+
+def locator_map(lat: float, lon: float, events: pd.DataFrame, zoom: int = 8) -> folium.Map:
+    """A small map centred on one place: the bundled basemap, city labels and ``event_layer(events)``.
+
+    No legend, date label or online tiles: it only shows where an event happened.
+    """
+    m = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True,
+                   prefer_canvas=True, min_zoom=4, max_zoom=14)
+    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
+    _Panes().add_to(m)
+    _vector_basemap(m)
+    _CityLabels(basemap.cities()).add_to(m)
+    event_layer(events).add_to(m)
+    assets.localize(m)
+    return m

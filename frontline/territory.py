@@ -36,11 +36,11 @@ import shapely
 from shapely.geometry import shape
 
 from . import basemap, config, vocab
-from .errors import FrontlineError
+from .errors import TerritoryError
 from .timeline import ControlTimeline, _day, parse_date
 
 __all__ = [
-    "TerritoryModel", "Snapshot", "CONTESTED", "UNASSIGNED", "TERRITORY_CLASSES",
+    "TerritoryModel", "Snapshot", "TerritoryError", "CONTESTED", "UNASSIGNED", "TERRITORY_CLASSES",
     "TERRITORY_COLORS", "TERRITORY_LABELS", "REACH_KM", "EQUAL_AREA_CRS", "feature_collection",
 ]
 
@@ -73,10 +73,6 @@ COORD_DECIMALS = 4
 
 _COUNTRY_A3 = {"SY": "SYR", "IQ": "IRQ"}
 _MARGIN_M = 5000.0
-
-
-class TerritoryError(FrontlineError):
-    """Raised when territory cannot be computed (e.g. the country borders are missing)."""
 
 
 @dataclass(frozen=True)
@@ -132,7 +128,7 @@ def _generators(places: pd.DataFrame, xy: np.ndarray) -> tuple[np.ndarray, np.nd
 def _build_faces(places: pd.DataFrame, basemap_dir: Path):
     """Cut both countries into faces, each inside one place's capped cell or in no cell.
 
-    Returns ``(faces_laea, face_gen, gen_of_place, countries)``; ``face_gen`` is the
+    Returns ``(faces_laea, face_gen, gen_of_place, first_place_of_gen, countries)``; ``face_gen`` is the
     generator of each face, or -1 for land beyond every reach.
     """
     to_laea = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True).transform
@@ -191,13 +187,17 @@ def _geojson_geometry(geom) -> dict:
         [_ring_coords(p.exterior)] + [_ring_coords(r) for r in p.interiors] for p in polys]}
 
 
-def feature_collection(geometries: dict, areas: pd.DataFrame) -> dict:
-    """GeoJSON FeatureCollection, one feature per class in ``areas`` (legend order)."""
+def feature_collection(geometries: dict, areas: pd.DataFrame, geojson_geometries: dict | None = None) -> dict:
+    """GeoJSON FeatureCollection, one feature per class in ``areas`` (legend order).
+
+    ``geojson_geometries`` (class -> GeoJSON geometry) may be given to reuse ones already built.
+    """
     features = []
     for row in areas.itertuples(index=False):
+        gj = (geojson_geometries or {}).get(row.controller) or _geojson_geometry(geometries[row.controller])
         features.append({
             "type": "Feature",
-            "geometry": _geojson_geometry(geometries[row.controller]),
+            "geometry": gj,
             "properties": {
                 "controller": row.controller,
                 "label": TERRITORY_LABELS[row.controller],
@@ -258,6 +258,7 @@ class TerritoryModel:
         self._cache: dict[int, Snapshot] = {}
         self._by_labels: dict[bytes, Snapshot] = {}
         self._unassigned = None
+        self._class_geoms: dict[tuple[int, bytes], tuple] = {}
 
     # -- labels and areas (no geometry) -------------------------------------------------
     @property
@@ -314,6 +315,21 @@ class TerritoryModel:
         i = int(np.searchsorted(self._state_days, day, side="right")) - 1
         return int(self._state_days[max(i, 0)])
 
+    def _class_geometry(self, i: int, mask: np.ndarray) -> tuple:
+        """Union of the faces in ``mask`` and its GeoJSON, cached: most classes do not change on a date."""
+        key = (i, np.packbits(mask).tobytes())
+        hit = self._class_geoms.get(key)
+        if hit is None:
+            if TERRITORY_CLASSES[i] == UNASSIGNED:
+                if self._unassigned is None:  # the land beyond every reach never changes: union it once
+                    self._unassigned = _union(self._faces[self._face_gen < 0])
+                extra = self._faces[mask & (self._face_gen >= 0)]
+                geom = _union(np.append(extra, self._unassigned)) if len(extra) else self._unassigned
+            else:
+                geom = _union(self._faces[mask])
+            hit = self._class_geoms[key] = (geom, _geojson_geometry(geom))
+        return hit
+
     def _build(self, day: int) -> Snapshot:
         place_cls = self._place_classes(day)
         face_cls = self._face_classes(place_cls)
@@ -321,18 +337,12 @@ class TerritoryModel:
         state_date = pd.Timestamp(np.datetime64(day, "D"))
         if key in self._by_labels:
             return dataclasses.replace(self._by_labels[key], date=state_date, state_date=state_date)
-        unassigned = self._class_index[UNASSIGNED]
-        if self._unassigned is None:
-            self._unassigned = _union(self._faces[self._face_gen < 0])
-        geometries = {}
+        geometries, geojson_geometries = {}, {}
         for i, cls in enumerate(TERRITORY_CLASSES):
-            if i == unassigned:
-                extra = self._faces[(face_cls == i) & (self._face_gen >= 0)]
-                geometries[cls] = _union(np.append(extra, self._unassigned)) if len(extra) else self._unassigned
-            else:
-                geometries[cls] = _union(self._faces[face_cls == i])
+            geometries[cls], geojson_geometries[cls] = self._class_geometry(i, face_cls == i)
         areas = self._areas(place_cls, face_cls)
-        snap = Snapshot(state_date, feature_collection(geometries, areas), areas, geometries, state_date)
+        snap = Snapshot(state_date, feature_collection(geometries, areas, geojson_geometries), areas, geometries,
+                        state_date)
         self._by_labels[key] = snap
         return snap
 

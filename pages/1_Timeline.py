@@ -25,11 +25,11 @@ st.title("Timeline, 2014 to 2019")
 st.markdown(f"Selected date: **{day:%d %B %Y}** (the red line). Click a milestone ▼ or a point on a chart "
             "to open the map on that date.")
 
-labels = {m.day: f"{m.label} ({m.date:%d %b %Y})" for m in marks.itertuples(index=False)}
-chosen = st.pills("Milestones: choose one to open the map on its date", list(labels), format_func=labels.get,
-                  key="tl_milestone")
-if chosen:
-    open_map(charts.selected_day({charts.MILESTONE: [{"day": chosen}]}))
+labels = [f"{m.label} ({m.date:%d %b %Y})" for m in marks.itertuples(index=False)]
+chosen = st.pills("Milestones: choose one to open the map on its date", range(len(labels)),
+                  format_func=labels.__getitem__, key="tl_milestone")
+if chosen is not None:
+    open_map(marks["date"].iloc[chosen].date())
 
 with st.form("tl_goto", border=False):
     c1, c2, _ = st.columns([2, 2, 3], vertical_alignment="bottom")
@@ -42,12 +42,11 @@ if go:
         st.error(f"Date refused: {err}.")
 
 st.subheader("Territory")
-model = appcache.territory()
-if model is None:
+series = appcache.territory_series()
+if series is None:
     st.info("The territory model is not available (frontline/territory.py is missing), so the area and "
-            "population charts cannot be drawn. The milestones and the events chart still work.", icon="🗺️")
+            "population charts cannot be drawn. The milestones and the events chart still work.", icon=":material/map:")
 else:
-    series = model.area_series()
     picks = [charts.PICK, charts.MILESTONE]
     area = st.altair_chart(charts.territory_chart(series, day, marks), key="tl_area", on_select="rerun",
                            selection_mode=picks, width="stretch")
@@ -64,7 +63,7 @@ shared = appcache.get_filters()
 events = filters.filter_events(ds.events, ds.places, shared)
 if events.empty:
     st.info(f"No event matches the filters set on the Events page (0 of {len(ds.events)} events); "
-            "clear them there to see the counts.", icon="🔎")
+            "clear them there to see the counts.", icon=":material/search_off:")
 else:
     st.altair_chart(charts.events_per_month_chart(events, day), key="tl_events", width="stretch")
     note = "all events" if shared == filters.EventFilter() else "the events matching the filters set on the Events page"

@@ -49,7 +49,7 @@ with st.sidebar:
     countries = st.multiselect("Country", list(vocab.COUNTRIES), key="ev_countries", format_func=vocab.COUNTRIES.get)
     types = st.multiselect("Event type", list(vocab.EVENT_TYPES), key="ev_types", format_func=vocab.EVENT_TYPE_LABELS.get)
     actors = st.multiselect("Actor", list(vocab.ACTORS), key="ev_actors",
-                            format_func=lambda a: vocab.CONTROLLER_LABELS.get(a, vocab.ACTORS[a]))
+                            format_func=explorer.actor_label)
     changes_only = st.checkbox("Changes of control only", key="ev_changes")
     after = st.multiselect("New controller (changes of control)", list(vocab.CONTROLLERS), key="ev_after",
                            format_func=vocab.CONTROLLER_LABELS.get)
@@ -74,7 +74,7 @@ rows = explorer.select_rows(ds.events, ds.places, f, picked_places, by=by, ascen
 
 if rows.empty:
     st.info(f"No event matches these filters (0 of {len(ds.events)} events). "
-            "Widen the date range, remove a filter, or press **Clear filters** in the sidebar.", icon="🔎")
+            "Widen the date range, remove a filter, or press **Clear filters** in the sidebar.", icon=":material/search_off:")
     st.stop()
 
 st.caption(f"{len(rows)} of {len(ds.events)} events. Select a row to see the event on the map and all its sources.")
@@ -83,6 +83,8 @@ state = st.dataframe(
     table, key="ev_table", on_select="rerun", selection_mode="single-row", hide_index=True, width="stretch",
     column_config={
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+        "place": "Place", "country": "Country", "type": "Type", "actors": "Actors",
+        "new controller": "New controller", "confidence": "Confidence",
         "summary": st.column_config.TextColumn("Summary", width="large"),
         "source": st.column_config.TextColumn("Sources", width="medium"),
         "link": st.column_config.LinkColumn("First source", display_text="open ↗"),
@@ -90,7 +92,7 @@ state = st.dataframe(
     },
 )
 
-d1, d2, _ = st.columns([1, 1, 3])
+d1, d2, _ = st.columns([1, 1, 1])
 d1.download_button(f"Download CSV ({len(rows)} rows)", explorer.to_csv(rows), file_name="frontline_events.csv",
                    mime="text/csv", key="ev_csv", on_click="ignore", icon=":material/download:")
 d2.download_button(f"Download GeoJSON ({len(rows)} points)", explorer.to_geojson(rows),
@@ -105,9 +107,8 @@ if not chosen or chosen[0] >= len(rows):
 event = rows.iloc[chosen[0]]
 left, right = st.columns([2, 3])
 with left:
-    st_folium(maps.base_map(online_tiles=False), feature_group_to_add=[maps.event_layer(rows.iloc[[chosen[0]]])],
-              center=(float(event["lat"]), float(event["lon"])), zoom=8, key="ev_map", height=340,
-              use_container_width=True, returned_objects=[])
+    st_folium(maps.locator_map(float(event["lat"]), float(event["lon"]), rows.iloc[[chosen[0]]]),
+              key=f"ev_map_{event['event_id']}", height=340, use_container_width=True, returned_objects=[])
 with right:
     st.subheader(f"{event['place_name']}, {event['date']:%d %B %Y}")
     st.markdown(f"**{vocab.EVENT_TYPE_LABELS.get(event['event_type'], event['event_type'])}**"

@@ -17,7 +17,7 @@ def show_doc(name: str, missing: str) -> None:
     if path.is_file():
         st.markdown(path.read_text(encoding="utf-8"))
     else:
-        st.info(missing, icon="📄")
+        st.info(missing, icon=":material/description:")
 
 
 ds = appcache.dataset()
@@ -35,7 +35,7 @@ tab_sources, tab_data, tab_territory = st.tabs(["Sources", "Data: compilation, c
                                                 "Territory and areas"])
 with tab_sources:
     if by_source.empty:
-        st.info("No event is loaded, so there is no source to list.", icon="📄")
+        st.info("No event is loaded, so there is no source to list.", icon=":material/description:")
     else:
         st.markdown("Every source cited by the events, with the number of events that cite it "
                     "(most cited first). Search the table with the magnifier in its top-right corner.")

@@ -1,13 +1,19 @@
-"""The dashboard: an AppTest smoke test, and the map drawing in a real browser with no internet."""
+"""The dashboard without a browser: AppTest runs of the page, and its map layers built directly.
+
+AppTest cannot run the map component, but it exposes the arguments sent to it: the base
+map's script (which must never change, or the map remounts) and the date's layers.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ARTIFACTS, ROOT
+from conftest import ROOT
+from frontline import maps
+from frontline.data import load
 
 
 def _map_args(at):
@@ -16,43 +22,125 @@ def _map_args(at):
     return json.loads(comp[0].proto.json_args)
 
 
-def test_dashboard_renders_slider_and_map_without_exceptions():
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+def _app(**params):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def test_dashboard_renders_slider_map_and_figures_without_exceptions():
+    at = _app()
     assert not at.exception, at.exception
-    assert at.slider(key="date").value.isoformat() == "2015-06-01"
+    assert at.slider(key="fl_slider").value == dt.date(2015, 6, 1)
     args = _map_args(at)
     assert "/app/static/vendor/leaflet/leaflet.js" in args["js_links"]
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
+    assert '"2015-06-01"' in args["feature_group"]  # the date label is set by the date's layers
+    assert [m.label for m in at.metric][:3] == ["ISIS-held area (estimate)", "Population of ISIS-held places",
+                                                "Places held by ISIS"]
 
 
 def test_moving_the_slider_changes_only_the_layers():
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
+    at = _app()
     before = _map_args(at)
-    at.slider(key="date").set_value(__import__("datetime").date(2018, 1, 1)).run()
+    at.slider(key="fl_slider").set_value(dt.date(2018, 1, 1)).run()
     after = _map_args(at)
     assert before["script"] == after["script"]  # the base map is constant: no remount
     assert before["feature_group"] != after["feature_group"]
+    assert '"2018-01-01"' in after["feature_group"]
+    assert at.query_params["date"] == "2018-01-01"
 
 
-@pytest.mark.browser
-def test_map_draws_offline_in_chromium(app_url, page):
-    page.goto(app_url, wait_until="domcontentloaded")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    container = frame.locator(".leaflet-container")
-    container.wait_for(timeout=60_000)
-    # the places layer is drawn once the feature group has been added to the Leaflet map
-    container.evaluate("""(el) => new Promise((ok, fail) => {
-        const t0 = Date.now();
-        (function poll() {
-            if (window.feature_group && window.feature_group.length) return ok();
-            if (Date.now() - t0 > 30000) return fail("no feature group");
-            setTimeout(poll, 100);
-        })();
-    })""")
-    n_points = container.evaluate("""() => { let n = 0;
-        window.map.eachLayer(l => { if (l instanceof L.CircleMarker) n++; }); return n; }""")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard-offline.png"))
-    assert n_points >= 5
-    assert frame.locator(".leaflet-control-scale").count() == 1
-    assert not page.blocked, page.blocked  # nothing tried to leave the machine
+def test_step_buttons_move_the_date_by_a_day_a_week_and_a_month():
+    at = _app(date="2016-01-31")
+    at.button(key="step_day ›").click().run()
+    assert at.slider(key="fl_slider").value == dt.date(2016, 2, 1)
+    at.button(key="step_‹ week").click().run()
+    assert at.slider(key="fl_slider").value == dt.date(2016, 1, 25)
+    at.button(key="step_month »").click().run()
+    assert at.slider(key="fl_slider").value == dt.date(2016, 2, 25)
+
+
+def test_milestone_jumps_to_its_date():
+    at = _app()
+    at.selectbox(key="opt_milestone").set_value("Mosul liberated").run()
+    assert at.slider(key="fl_slider").value == dt.date(2017, 7, 10)
+    assert '"2017-07-10"' in _map_args(at)["feature_group"]
+
+
+def test_link_restores_date_filters_and_view():
+    at = _app(date="2017-10-17", country="SY", type="control_change", q="raqqa", lat="35.9", lon="39.0", zoom="9")
+    assert not at.exception, at.exception
+    assert at.slider(key="fl_slider").value == dt.date(2017, 10, 17)
+    assert at.multiselect(key="flt_country").value == ["SY"]
+    assert at.multiselect(key="flt_type").value == ["control_change"]
+    assert at.text_input(key="flt_q").value == "raqqa"
+    args = _map_args(at)
+    assert args["center"] == [35.9, 39.0] and args["zoom"] == 9
+
+
+def test_unknown_date_and_filter_in_link_fall_back_with_a_notice():
+    at = _app(date="2031-02-30", actor="MARTIANS")
+    assert not at.exception, at.exception
+    assert at.slider(key="fl_slider").value == dt.date(2015, 6, 1)
+    notices = [i.value for i in at.info]
+    assert "Ignored date=2031-02-30 in the link: it is not a date (expected YYYY-MM-DD); showing 2015-06-01." in notices
+    assert any(n.startswith("Ignored actor=MARTIANS in the link: not a known code") for n in notices)
+
+
+# --- the layers, built directly ---------------------------------------------------------------
+
+def _fixture_points():
+    ds = load(ROOT / "tests/fixtures/dashboard/events.csv", ROOT / "tests/fixtures/dashboard/places.csv")
+    return ds, maps.event_points(ds.events, ds.places)
+
+
+def test_event_popups_escape_text_from_the_data():
+    _, points = _fixture_points()
+    popup = points.loc[points["popup"].str.contains("Hostile"), "popup"].iloc[0]
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in popup
+    assert "&lt;img src=x onerror=&quot;window.__xss=2&quot;&gt;" in popup
+    assert "<script" not in popup and "<img" not in popup
+    assert "&lt;b&gt;Evil source&lt;/b&gt;" in popup
+    assert "javascript:" not in popup  # only http(s) links become anchors
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in popup
+
+
+def test_events_layer_highlights_the_window_and_aggregates_beyond_the_limit():
+    ds, points = _fixture_points()
+    layer = maps.events_layer(points, "2015-06-01", window_days=30)
+    el = next(iter(layer._children.values()))
+    # Palmyra falls on 2015-05-21 and the hostile attack is on 2015-05-30: both within 30 days
+    assert [r[2] for r in el.recent] == ["control_change", "attack"]
+    assert len(el.older) == int((ds.events["date"] < "2015-05-03").sum())
+    assert el.recent_agg == [] and el.older_agg == []
+    capped = maps.events_layer(points, "2019-03-23", window_days=2000, max_points=3)
+    el = next(iter(capped._children.values()))
+    assert len(el.recent) == 3
+    assert sum(n for _, _, n in el.recent_agg) == len(points) - 3
+
+
+def test_events_layer_can_hide_older_events():
+    _, points = _fixture_points()
+    el = next(iter(maps.events_layer(points, "2015-06-01", window_days=30, show_older=False)._children.values()))
+    assert el.older == [] and el.older_agg == []
+
+
+def test_territory_layer_leaves_out_unassigned_land_and_escapes_labels():
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[[[40, 35], [41, 35], [41, 36], [40, 35]]]]},
+         "properties": {"controller": "ISIS", "label": "ISIS <b>", "color": "#000000", "area_km2": 1234.5,
+                        "population": 10, "places": 1}},
+        {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[[[42, 35], [43, 35], [43, 36], [42, 35]]]]},
+         "properties": {"controller": "UNASSIGNED", "label": "Not assigned", "color": "#BBBBBB", "area_km2": 9.0,
+                        "population": 0, "places": 0}},
+        {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []},
+         "properties": {"controller": "SDF", "label": "SDF", "color": "#E69F00", "area_km2": 0.0,
+                        "population": 0, "places": 0}},
+    ]}
+    layer = maps.territory_layer(geojson)
+    gj = next(iter(layer._children.values()))
+    assert [f["properties"]["controller"] for f in gj.data["features"]] == ["ISIS"]
+    assert gj.data["features"][0]["properties"]["label"] == "ISIS &lt;b&gt;"
+    assert gj.data["features"][0]["properties"]["area"] == "1,234 km²"

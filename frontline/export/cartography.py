@@ -22,7 +22,7 @@ from pyproj import Transformer
 from shapely.geometry import box, shape
 
 from .. import basemap, vocab
-from .briefing import CONTESTED, controller_color, controller_label
+from .briefing import CONTESTED, controller_color, controller_label  # noqa: F401 (re-exported)
 
 __all__ = ["fit_extent", "CRS", "STYLE", "EVENT_MARKERS", "project", "extent", "draw_basemap", "draw_territory",
            "draw_events", "draw_labels", "city_labels", "scale_bar", "north_arrow", "locator",
@@ -170,8 +170,8 @@ def draw_basemap(ax, scale: float = 1.0, neighbours: bool = True, governorates: 
     """Sea, land, Syria and Iraq, governorates, rivers and lakes (borders are drawn by :func:`draw_borders`)."""
     bm = _projected_basemap()
     ax.set_facecolor(STYLE["sea"])
-    ax.add_patch(PathPatch(geometry_path(bm["land"]), facecolor=STYLE["land"], edgecolor="none", zorder=1))
-    ax.add_patch(PathPatch(geometry_path(bm["focus"]), facecolor=STYLE["focus_land"], edgecolor="none", zorder=1.1))
+    ax.add_artist(PathPatch(geometry_path(bm["land"]), facecolor=STYLE["land"], edgecolor="none", zorder=1))
+    ax.add_artist(PathPatch(geometry_path(bm["focus"]), facecolor=STYLE["focus_land"], edgecolor="none", zorder=1.1))
     if neighbours:
         ax.add_collection(LineCollection(bm["neighbour_borders"], colors=STYLE["neighbour_border"],
                                          linewidths=0.6 * scale, zorder=1.2))
@@ -181,7 +181,7 @@ def draw_basemap(ax, scale: float = 1.0, neighbours: bool = True, governorates: 
     if rivers:
         ax.add_collection(LineCollection(bm["rivers"], colors=STYLE["river"], linewidths=1.0 * scale,
                                          capstyle="round", zorder=3.2))
-        ax.add_patch(PathPatch(geometry_path(bm["lakes"]), facecolor=STYLE["lake"], edgecolor=STYLE["river"],
+        ax.add_artist(PathPatch(geometry_path(bm["lakes"]), facecolor=STYLE["lake"], edgecolor=STYLE["river"],
                                linewidth=0.4 * scale, zorder=3.2))
 
 
@@ -217,14 +217,14 @@ def draw_territory(ax, geometries: dict, scale: float = 1.0) -> list[str]:
             continue
         color = controller_color(ctrl)
         if ctrl == CONTESTED:
-            ax.add_patch(PathPatch(path, facecolor="white", alpha=0.35, edgecolor="none", zorder=2.6))
-            ax.add_patch(PathPatch(path, facecolor="none", edgecolor=color, hatch=STYLE["contested_hatch"],
+            ax.add_artist(PathPatch(path, facecolor="white", alpha=0.35, edgecolor="none", zorder=2.6))
+            ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, hatch=STYLE["contested_hatch"],
                                    linewidth=0, zorder=2.7))
-            ax.add_patch(PathPatch(path, facecolor="none", edgecolor=color, linewidth=1.0 * scale, zorder=2.8))
+            ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, linewidth=1.0 * scale, zorder=2.8))
         else:
             alpha = STYLE["isis_alpha"] if ctrl == "ISIS" else STYLE["territory_alpha"]
-            ax.add_patch(PathPatch(path, facecolor=color, alpha=alpha, edgecolor="none", zorder=2.5))
-            ax.add_patch(PathPatch(path, facecolor="none", edgecolor=color, linewidth=0.8 * scale, zorder=2.55))
+            ax.add_artist(PathPatch(path, facecolor=color, alpha=alpha, edgecolor="none", zorder=2.5))
+            ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, linewidth=0.8 * scale, zorder=2.55))
         drawn.append(ctrl)
     return drawn
 
@@ -347,7 +347,7 @@ def scale_bar(ax, scale: float = 1.0, loc: tuple[float, float] = (0.04, 0.045), 
     h = (y1 - y0) * 0.012
     halo = [patheffects.withStroke(linewidth=2.4 * scale, foreground="white")]
     for i in range(2):
-        ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, h, facecolor="#222222" if i == 0 else "white",
+        ax.add_artist(Rectangle((bx + i * length / 2, by), length / 2, h, facecolor="#222222" if i == 0 else "white",
                                edgecolor="#222222", linewidth=0.7 * scale, zorder=9))
     km = length / 1000
     for frac, text in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
@@ -360,9 +360,9 @@ def north_arrow(ax, scale: float = 1.0, loc: tuple[float, float] = (0.955, 0.83)
     """A north arrow (north is up along the map's central meridian)."""
     x, y = loc
     w, h = 0.012, 0.07
-    ax.add_patch(MplPolygon([(x - w, y), (x, y + h), (x, y + h * 0.3)], closed=True, transform=ax.transAxes,
+    ax.add_artist(MplPolygon([(x - w, y), (x, y + h), (x, y + h * 0.3)], closed=True, transform=ax.transAxes,
                             facecolor="#222222", edgecolor="#222222", linewidth=0.6 * scale, zorder=9))
-    ax.add_patch(MplPolygon([(x + w, y), (x, y + h), (x, y + h * 0.3)], closed=True, transform=ax.transAxes,
+    ax.add_artist(MplPolygon([(x + w, y), (x, y + h), (x, y + h * 0.3)], closed=True, transform=ax.transAxes,
                             facecolor="white", edgecolor="#222222", linewidth=0.6 * scale, zorder=9))
     ax.text(x, y + h + 0.008, "N", transform=ax.transAxes, ha="center", va="bottom", fontsize=10 * scale,
             fontweight="bold", color=STYLE["text"], zorder=9,
@@ -373,12 +373,12 @@ def locator(ax, main_extent, scale: float = 1.0) -> None:
     """A locator inset: the region's countries, Syria and Iraq highlighted, the main map's frame in red."""
     bm = _projected_basemap()
     ax.set_facecolor(STYLE["sea"])
-    ax.add_patch(PathPatch(geometry_path(bm["land"]), facecolor="#dcd7cc", edgecolor="#9a958c",
+    ax.add_artist(PathPatch(geometry_path(bm["land"]), facecolor="#dcd7cc", edgecolor="#9a958c",
                            linewidth=0.3 * scale, zorder=1))
-    ax.add_patch(PathPatch(geometry_path(bm["focus"]), facecolor="#8a8a8a", edgecolor="#444444",
+    ax.add_artist(PathPatch(geometry_path(bm["focus"]), facecolor="#8a8a8a", edgecolor="#444444",
                            linewidth=0.4 * scale, zorder=2))
     x0, x1, y0, y1 = main_extent
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#c0392b",
+    ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#c0392b",
                            linewidth=1.2 * scale, zorder=3))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     half = max(x1 - x0, y1 - y0) * 1.3

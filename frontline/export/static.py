@@ -169,8 +169,9 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
                           edgecolor=r.color, linewidth=0.8 * scale))
         bold = "bold" if r.controller == "ISIS" else "normal"
         t(x + sw + 0.08 * scale, yc, r.label, fontsize=fs, va="center", fontweight=bold, color=ink)
-        t(x + col_w - 0.12 * scale * (columns > 1), yc, format_area(r.area_km2), fontsize=fs, va="center",
-          ha="right", fontweight=bold, color=ink)
+        if columns == 1:
+            t(x + col_w, yc, format_area(r.area_km2), fontsize=fs, va="center", ha="right", fontweight=bold,
+              color=ink)
 
     y = grid(list(areas.itertuples(index=False)), y, territory)
     t(x_in, y - row * 0.1, "Unshaded: not assigned (sparsely populated, or no place in the gazetteer)"
@@ -258,7 +259,7 @@ def panel_figure(briefing: Briefing, when, width: float = 8.4, height: float = 6
     with render_context():
         fig, renderer = _new_figure(width, height, dpi)
         ax = fig.add_axes([0.004, 0.004, 0.992, 0.992])
-        legend_w = 4.1 * scale
+        legend_w = 3.7 * scale
         inset_w, inset_h = 1.95 * scale, 1.55 * scale
         drawn_probe = {"event_types": list(briefing.map_events(when)["event_type"].unique())}
         used = -_legend(fig, 0, 0, legend_w - 0.24, briefing, when, drawn_probe, scale, fontsize=8.5, draw=False,
@@ -277,10 +278,13 @@ def panel_figure(briefing: Briefing, when, width: float = 8.4, height: float = 6
     return fig
 
 
-def save(fig: Figure, out: Path | str, fmt: str, dpi: int | None = None) -> Path:
-    """Write ``fig`` as ``fmt`` (png, pdf, svg) with no creation date, so equal inputs give equal bytes."""
+def save(fig: Figure, out, fmt: str, dpi: int | None = None):
+    """Write ``fig`` as ``fmt`` (png, pdf, svg) with no creation date, so equal inputs give equal bytes.
+
+    ``out`` is a path or a binary file object; returns it (a path as ``Path``).
+    """
     meta = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None, "Producer": None},
             "svg": {"Date": None}}[fmt]
     with render_context():
         fig.savefig(out, format=fmt, dpi=dpi or fig.dpi, metadata=meta, facecolor=fig.get_facecolor())
-    return Path(out)
+    return out if hasattr(out, "write") else Path(out)

@@ -1,0 +1,87 @@
+"""``export``: briefing maps, small multiples, slide decks and the stand-alone map, to a file."""
+
+from __future__ import annotations
+
+import sys
+
+from . import add_command, add_data_options
+
+
+def _codes(values) -> tuple[str, ...]:
+    """Repeated and comma-separated option values as one tuple: ``['SY,IQ', 'high']`` -> ``('SY', 'IQ', 'high')``."""
+    return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
+
+
+def register(sub) -> None:
+    from ..export.presets import FORMATS, PRESETS
+
+    p = add_command(
+        sub, "export", help="export briefing maps, small multiples, a slide deck or a stand-alone map",
+        description="Write a clean, labelled briefing product for one or more dates, with no browser and no network: "
+                    "png/pdf/svg (one date: a map page; several: small multiples side by side), pptx (a deck: title, "
+                    "one slide per date with its key events, a closing chart and sources) or html (one offline file "
+                    "with a time slider). --browser captures the interactive map in headless Chromium instead.",
+        example="python -m frontline export --date 2014-06-10 --date 2015-05-21 --date 2017-07-10 "
+                "--date 2019-03-23 --format pptx --out brief.pptx",
+    )
+    p.add_argument("--date", action="append", required=True, metavar="YYYY-MM-DD",
+                   help="a date to show (repeat for several; 2014-01-01..2019-03-23)")
+    p.add_argument("--format", choices=list(FORMATS), help="output format (default: from the --out extension)")
+    p.add_argument("--preset", choices=list(PRESETS), default="slide",
+                   help="page size for png/pdf/svg: " + "; ".join(f"{k} = {v.label}" for k, v in PRESETS.items())
+                        + " (default: %(default)s)")
+    p.add_argument("--marking", default="", metavar="TEXT",
+                   help="a marking line shown at the top and bottom (e.g. a classification or handling caveat)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    p.add_argument("--browser", action="store_true",
+                   help="png only: capture the interactive map in headless Chromium (needs chromium installed)")
+    p.add_argument("--app-url", metavar="URL", help="with --browser: capture this running dashboard instead of the "
+                                                    "stand-alone map, e.g. http://localhost:8501")
+    g = p.add_argument_group("event filters (territory always uses every change of control)")
+    g.add_argument("--country", action="append", metavar="CODE", help="SY and/or IQ (repeat or comma-separate)")
+    g.add_argument("--event-type", action="append", metavar="TYPE", help="event type codes, e.g. control_change")
+    g.add_argument("--actor", action="append", metavar="CODE", help="actor codes, e.g. SDF")
+    g.add_argument("--confidence", action="append", metavar="LEVEL", help="high, medium and/or low")
+    g.add_argument("--text", default="", help="text to search in place names and summaries")
+    g.add_argument("--window-days", type=int, default=30, help="events of this many days up to each date are drawn "
+                                                                "(default: %(default)s)")
+    add_data_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .. import vocab
+    from ..errors import ExportError
+    from ..export import export, load_briefing, parse_dates
+    from ..export.presets import check_output, format_from_path
+    from ..filters import EventFilter
+
+    fmt = args.format or format_from_path(args.out)
+    dates = parse_dates(args.date)          # a bad date fails before the data is read
+    check_output(args.out, fmt)            # so does an unwritable path
+    filters = EventFilter(countries=_codes(args.country), event_types=_codes(args.event_type),
+                          actors=_codes(args.actor), confidence=_codes(args.confidence), text=args.text or "")
+    for name, given, known in (("--country", filters.countries, vocab.COUNTRIES),
+                               ("--event-type", filters.event_types, vocab.EVENT_TYPES),
+                               ("--actor", filters.actors, vocab.ACTORS),
+                               ("--confidence", filters.confidence, vocab.CONFIDENCE)):
+        unknown = [g for g in given if g not in known]
+        if unknown:
+            raise ExportError(f"unknown {name} {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+    if args.window_days < 1:
+        raise ExportError(f"--window-days must be at least 1, not {args.window_days}")
+    briefing = load_briefing(args.events, args.places, filters, args.window_days)
+
+    from tqdm import tqdm
+
+    with tqdm(total=100, desc="starting", file=sys.stderr, leave=False,
+              bar_format=f"export {fmt}: {{percentage:3.0f}}% |{{bar:24}}| {{desc}}") as bar:
+        def progress(fraction, message):
+            bar.n = int(round(100 * min(max(fraction, 0), 1)))
+            bar.set_description_str(message)
+
+        out = export(briefing, dates, fmt, args.out, args.preset, args.marking, progress,
+                     browser=args.browser, app_url=args.app_url)
+    size = out.stat().st_size
+    print(f"wrote {out} ({fmt}, {len(dates)} date{'s' if len(dates) > 1 else ''}, {size / 1e6:.1f} MB)")
+    return 0

@@ -1,0 +1,244 @@
+"""A stand-alone interactive map: one HTML file with its own time slider, opening offline.
+
+Territory (one feature per class and period in which its shape holds) and events are
+two ``folium.plugins.Timeline`` layers driven by one ``TimelineSlider`` (Play, step,
+keyboard) from 2014 to 2019. Every script, stylesheet and image is inlined (CSS
+images as ``data:`` URIs), so no request leaves the file. Events are circle markers,
+so Leaflet's default marker images are never needed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import mimetypes
+import re
+from pathlib import Path
+
+import folium
+import folium.plugins
+import pandas as pd
+import shapely
+from folium.utilities import JsCode
+
+from .. import assets, config, maps, vocab
+from ..errors import ExportError
+from .briefing import CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label
+
+__all__ = ["standalone_html", "inline_assets", "territory_features", "event_features", "SIMPLIFY_DEG"]
+
+#: Simplification of territory outlines (degrees; ~1 km) and coordinate precision.
+SIMPLIFY_DEG = 0.01
+COORD_DECIMALS = 3
+_SENTINEL = "frontline-inline:"
+
+
+def _round_coords(geom) -> dict:
+    gj = shapely.geometry.mapping(shapely.set_precision(geom, 10 ** -COORD_DECIMALS))
+    return json.loads(json.dumps(gj))
+
+
+def territory_features(briefing: Briefing, progress=None) -> list[dict]:
+    """One GeoJSON feature per class and run of dates over which its shape does not change.
+
+    Properties: ``controller, label, color, start, end`` (ISO dates, inclusive), ``area``.
+    """
+    model = briefing.model
+    dates = [d for d in model.state_dates if d <= pd.Timestamp(vocab.PERIOD_END)]
+    end_of_period = pd.Timestamp(vocab.PERIOD_END)
+    runs: dict[str, list] = {}
+    features = []
+    for i, day in enumerate(dates):
+        snap = model.snapshot(day)
+        areas = snap.areas.set_index("controller")["area_km2"]
+        for ctrl, geom in snap.geometries.items():
+            if ctrl == UNASSIGNED:
+                continue
+            key = shapely.to_wkb(geom) if geom is not None and not geom.is_empty else b""
+            run = runs.get(ctrl)
+            if run and run[1] == key:
+                continue
+            if run and run[1]:
+                features.append(_territory_feature(ctrl, run[2], run[0], day - pd.Timedelta(days=1), run[3]))
+            runs[ctrl] = [day, key, geom, float(areas.get(ctrl, 0.0))]
+        if progress:
+            progress((i + 1) / len(dates), f"territory {day.date()}")
+    for ctrl, run in runs.items():
+        if run[1]:
+            features.append(_territory_feature(ctrl, run[2], run[0], end_of_period, run[3]))
+    return features
+
+
+def _territory_feature(ctrl, geom, start, end, area) -> dict:
+    simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
+    return {"type": "Feature", "geometry": _round_coords(simple),
+            "properties": {"controller": ctrl, "label": controller_label(ctrl), "color": controller_color(ctrl),
+                           "start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "area": round(area, -1)}}
+
+
+def event_features(briefing: Briefing) -> list[dict]:
+    """Filtered events as point features shown for ``window_days`` from their date, styled as on the dashboard."""
+    ev = briefing._shown
+    info = briefing.places.set_index("place_id")["name"]
+    out = []
+    for r in ev.itertuples(index=False):
+        end = r.date + pd.Timedelta(days=briefing.window_days - 1)
+        style = getattr(maps, "EVENT_STYLE", {}).get(r.event_type, {})
+        color, line = style.get("fillColor", "#ffffff"), style.get("color", "#111111")
+        out.append({"type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(float(r.lon), 4), round(float(r.lat), 4)]},
+                    "properties": {"start": f"{r.date:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "color": color, "line": line,
+                                   "kind": vocab.EVENT_TYPE_LABELS.get(r.event_type, r.event_type),
+                                   "place": html.escape(str(info.get(r.place_id, r.place_id))),
+                                   "date": f"{r.date:%Y-%m-%d}", "summary": html.escape(str(r.summary))}})
+    return out
+
+
+_TERRITORY_STYLE = JsCode("""function (f) {
+  var c = f.properties.controller === 'CONTESTED';
+  return {color: f.properties.color, weight: c ? 1.5 : 0.8, fillColor: f.properties.color,
+          fillOpacity: c ? 0.25 : (f.properties.controller === 'ISIS' ? 0.65 : 0.5), dashArray: c ? '4 3' : null};
+}""")
+_TERRITORY_TOOLTIP = JsCode("""function (f, layer) {
+  layer.bindTooltip(f.properties.label + ': about ' + Math.round(f.properties.area).toLocaleString('en') + ' km\\u00b2', {sticky: true});
+}""")
+_EVENT_POINT = JsCode("""function (f, latlng) {
+  return L.circleMarker(latlng, {radius: 6, color: f.properties.line, weight: 1.5, fillColor: f.properties.color, fillOpacity: 1});
+}""")
+_EVENT_POPUP = JsCode("""function (f, layer) {
+  layer.bindTooltip('<b>' + f.properties.date + ' \\u00b7 ' + f.properties.place + '</b><br>' + f.properties.kind +
+                    '<br><span style="max-width:320px;display:inline-block;white-space:normal">' + f.properties.summary + '</span>');
+}""")
+
+
+class _Overlay(folium.MacroElement):
+    """Title, date readout and ISIS area that follow the slider; sources and method; marking banner."""
+
+    _template = folium.template.Template("""
+{% macro html(this, kwargs) %}
+<div id="fl-title" style="position:fixed;top:{{ 30 if this.marking else 10 }}px;left:60px;z-index:1000;background:rgba(255,255,255,.92);padding:8px 14px;
+ border-radius:4px;font-family:sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">
+ <div style="font-size:18px;font-weight:bold">{{ this.title }}</div>
+ <div id="fl-date" style="font-size:28px;font-weight:bold"></div>
+ <div id="fl-area" style="font-size:14px"></div>
+ <div style="font-size:11px;color:#555;max-width:300px">Circles: events of the {{ this.window }} days to the date (colours as in the
+ legend). Unshaded land: not assigned. Play, or drag the slider.</div>
+</div>
+<style>.leaflet-bottom.leaflet-left{width:70% !important}</style>
+{% if this.marking %}
+<div style="position:fixed;top:0;left:0;right:0;z-index:1001;text-align:center;background:#f3e9e4;color:#7a1010;font:bold 13px sans-serif;padding:2px">{{ this.marking }}</div>
+{% endif %}
+<details style="position:fixed;top:{{ 30 if this.marking else 10 }}px;right:10px;z-index:1000;background:rgba(255,255,255,.92);padding:4px 8px;max-width:420px;font:12px sans-serif">
+ <summary>Sources and method</summary><p>{{ this.sources }}</p><p>{{ this.method }}</p></details>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var areas = {{ this.areas }};
+  var tl = {{ this.timeline }};
+  function fmt(t) { return new Date(t).toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'}); }
+  function update() {
+    var t = tl.time, a = 0;
+    for (var i = 0; i < areas.length; i++) { if (Date.parse(areas[i][0]) <= t) { a = areas[i][1]; } }
+    document.getElementById('fl-date').textContent = fmt(t);
+    document.getElementById('fl-area').textContent = 'ISIS: about ' + (Math.round(a / 100) * 100).toLocaleString('en') + ' km\\u00b2';
+  }
+  tl.on('change', update);
+  var start = {{ this.start }};
+  if (start) { {{ this.slider }}.setTime(Date.parse(start)); }
+  update();
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, timeline, slider, start, title, areas, window, marking, sources, method):
+        super().__init__()
+        self._name = "FrontlineOverlay"
+        self.timeline = timeline.get_name()
+        self.slider = slider.get_name()
+        self.start = json.dumps(f"{pd.Timestamp(start):%Y-%m-%d}" if start is not None else "")
+        self.title = html.escape(title)
+        self.areas = json.dumps(areas)
+        self.window = int(window)
+        self.marking = html.escape(marking)
+        self.sources = html.escape(sources)
+        self.method = html.escape(method)
+
+
+def _isis_areas(briefing: Briefing) -> list:
+    s = briefing.model.area_series()
+    s = s[s["controller"] == "ISIS"].sort_values("date")
+    return [[f"{pd.Timestamp(d):%Y-%m-%d}", round(float(a), -1)] for d, a in zip(s["date"], s["area_km2"])]
+
+
+def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territory in Syria and Iraq",
+              start=None, progress=None) -> folium.Map:
+    """The folium map with territory and event timelines, slider and overlay (assets not yet inlined)."""
+    m = maps.base_map(height="100%", online_tiles=False, local_assets=False)
+    m.fit_bounds([[29.0, 35.5], [37.4, 48.6]])
+    territory = folium.plugins.Timeline({"type": "FeatureCollection", "features": territory_features(briefing, progress)},
+                                        style=_TERRITORY_STYLE, on_each_feature=_TERRITORY_TOOLTIP)
+    territory.add_to(m)
+    events = folium.plugins.Timeline({"type": "FeatureCollection", "features": event_features(briefing)},
+                                     point_to_layer=_EVENT_POINT, on_each_feature=_EVENT_POPUP)
+    events.add_to(m)
+    slider = folium.plugins.TimelineSlider(
+        auto_play=False, date_options="D MMM YYYY", start=f"{pd.Timestamp(vocab.PERIOD_START):%Y-%m-%d}",
+        end=f"{pd.Timestamp(vocab.PERIOD_END):%Y-%m-%d}", enable_keyboard_controls=True, show_ticks=False,
+        steps=int((pd.Timestamp(vocab.PERIOD_END) - pd.Timestamp(vocab.PERIOD_START)).days // 7),
+        playback_duration=60000)
+    slider.add_timelines(territory, events).add_to(m)
+    _Overlay(territory, slider, start, title, _isis_areas(briefing), briefing.window_days,
+             marking, briefing.sources_note(), METHOD_NOTE).add_to(m)
+    return m
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _inline_css(path: Path) -> str:
+    """A stylesheet with every relative ``url(...)`` turned into a ``data:`` URI."""
+    css = path.read_text(encoding="utf-8")
+
+    def repl(m):
+        ref = m.group(1).strip("'\"")
+        if ref.startswith(("data:", "#")):
+            return m.group(0)
+        target = (path.parent / ref).resolve()
+        return f"url({_data_uri(target)})" if target.exists() else "url()"
+
+    return re.sub(r"url\(([^)]*)\)", repl, css).replace("</style", "<\\/style")
+
+
+def inline_assets(page: str, vendor_dir: Path = config.VENDOR_DIR) -> str:
+    """Replace the sentinel ``<script src>`` and ``<link href>`` of a rendered page with the files' contents."""
+    def script(m):
+        path = vendor_dir / m.group(1)
+        return "<script>" + path.read_text(encoding="utf-8").replace("</script", "<\\/script") + "</script>"
+
+    def link(m):
+        return "<style>" + _inline_css(vendor_dir / m.group(1)) + "</style>"
+
+    esc = re.escape(_SENTINEL)
+    page = re.sub(rf'<script src="{esc}/([^"]+)"></script>', lambda m: script(m), page)
+    page = re.sub(rf'<link rel="stylesheet" href="{esc}/([^"]+)"\s*/?>', lambda m: link(m), page)
+    return page
+
+
+def standalone_html(briefing: Briefing, marking: str = "", start=None, progress=None,
+                    vendor_dir: Path = config.VENDOR_DIR) -> str:
+    """The whole stand-alone page as a string (see the module docstring)."""
+    missing = assets.missing(vendor_dir)
+    if missing:
+        raise ExportError(f"the map's scripts are not installed ({', '.join(missing)} missing in {vendor_dir}); "
+                          "run 'make assets' (or: cd web && npm install && python -m frontline assets)")
+    m = build_map(briefing, marking, start=start, progress=progress)
+    assets.localize(m, base_url=_SENTINEL)
+    page = inline_assets(m.get_root().render(), vendor_dir)
+    left = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//[^"]*"', page)
+    if left:
+        raise ExportError(f"{len(left)} script or stylesheet reference(s) could not be inlined; "
+                          "add the asset to frontline.assets.LOCAL_ASSETS")
+    return page

@@ -1,0 +1,92 @@
+"""Briefing: export clean, labelled maps, small multiples, a slide deck or a stand-alone map, for download."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from frontline import appcache, milestones, vocab
+from frontline.errors import FrontlineError
+from frontline.export import FORMATS, PRESETS, Briefing, export, parse_dates
+from frontline.export.briefing import describe_filters, format_area, format_date
+from frontline.export.capture import browser_path
+
+st.set_page_config(page_title="Frontline: Briefing", layout="wide")
+for notice in appcache.pop_notices():
+    st.warning(notice)
+
+st.title("Briefing exports")
+st.markdown("Clean, labelled, reproducible images of any date, and a deck that tells the story: no internet "
+            "and no browser needed. The same exports run from the command line: `python -m frontline export --help`.")
+
+ds = appcache.dataset()
+model = appcache.territory()
+if model is None:
+    st.error("The territory model is not available (frontline/territory.py is missing), so nothing can be exported.")
+    st.stop()
+filters = appcache.get_filters()
+day = appcache.get_date()
+
+left, right = st.columns([2, 3])
+with left:
+    use_day = st.checkbox(f"The map's date ({day:%d %B %Y})", value=True, key="br_use_day")
+    labels = {f"{m.date:%d %b %Y}: {m.label}": m.date for m in milestones.MILESTONES
+              if vocab.PERIOD_START <= m.date.isoformat() <= vocab.PERIOD_END}
+    picked = st.multiselect("Milestones", list(labels), key="br_milestones")
+    typed = st.text_input("Other dates (YYYY-MM-DD, comma-separated)", key="br_dates",
+                          placeholder="2015-01-01, 2016-01-01")
+    fmt = st.selectbox("Format", list(FORMATS), format_func=lambda f: f"{f.upper()}: {FORMATS[f]}", key="br_format")
+    preset = st.radio("Page", list(PRESETS), format_func=lambda p: PRESETS[p].label, horizontal=True,
+                      key="br_preset", disabled=fmt not in ("png", "pdf", "svg"))
+    marking = st.text_input("Marking line (optional, e.g. a classification or handling caveat)", key="br_marking",
+                            max_chars=120)
+    browser = False
+    if fmt == "png":
+        if browser_path():
+            browser = st.checkbox("Capture the interactive map as a browser shows it (headless Chromium)",
+                                  key="br_browser")
+        else:
+            st.caption("Browser-faithful capture needs Chromium (Debian: apt-get install chromium).")
+    described = describe_filters(filters)
+    st.caption(f"Event filters from the map: {described}." if described else
+               "No event filters: every event is drawn. Territory always uses every change of control.")
+
+raw = ([day] if use_day else []) + [labels[p] for p in picked] + [d for d in typed.replace(";", ",").split(",") if d.strip()]
+try:
+    dates = parse_dates(raw)
+except FrontlineError as err:
+    left.error(str(err))
+    st.stop()
+
+briefing = Briefing(ds.places, ds.events, model, filters)
+with right:
+    st.subheader(", ".join(format_date(d, short=True) for d in dates))
+    st.caption(" · ".join(f"{format_date(d, short=True)}: ISIS {format_area(briefing.held(d)['area_km2'])}"
+                          for d in dates))
+    c1, c2 = st.columns(2)
+    preview = c1.button("Preview", key="br_preview", use_container_width=True)
+    build = c2.button(f"Build the {fmt.upper()}", type="primary", key="br_build", use_container_width=True)
+    if preview:
+        with st.spinner("Drawing the preview..."), tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "preview.png"
+            export(briefing, dates, "png", out, "slide", marking)
+            st.image(out.read_bytes(), use_container_width=True,
+                     caption="Preview at slide size: " + ("the map page" if len(dates) == 1 else "small multiples")
+                             + ("; the deck has one slide per date" if fmt == "pptx" else ""))
+    if build:
+        bar = st.progress(0.0, text="Starting...")
+        name = f"frontline-{'_'.join(f'{d:%Y%m%d}' for d in dates[:6])}.{fmt}"
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = export(briefing, dates, fmt, Path(tmp) / name, preset, marking,
+                             progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m), browser=browser)
+                st.session_state["br_file"] = (name, out.read_bytes())
+            bar.progress(1.0, text="Done")
+        except FrontlineError as err:
+            st.error(str(err))
+    if "br_file" in st.session_state:
+        name, data = st.session_state["br_file"]
+        mime = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
+                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}[name.rsplit(".", 1)[1]]
+        st.download_button(f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime=mime,
+                           key="br_download", use_container_width=True)

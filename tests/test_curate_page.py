@@ -1,0 +1,53 @@
+"""The Curate page in Chromium, with no internet: add an event at "Al-Baghuz Fawqani"; one new line is written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTIFACTS, start_app
+
+INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def curate_app(tmp_path):
+    ev, pl = tmp_path / "events.csv", tmp_path / "places.csv"
+    shutil.copyfile(INTAKE / "events.csv", ev)
+    shutil.copyfile(INTAKE / "places.csv", pl)
+    env = {"FRONTLINE_EVENTS": str(ev), "FRONTLINE_PLACES": str(pl), "FRONTLINE_NOMINATIM_DOMAIN": "127.0.0.1:9",
+           "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json")}
+    proc, url = start_app("pages/5_Curate.py", env=env)
+    yield url, ev
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_adding_an_event_at_baghuz_writes_one_new_line(curate_app, page):
+    url, ev = curate_app
+    before = ev.read_text(encoding="utf-8").split("\n")
+    page.goto(url)
+    page.get_by_label("Place").fill("Al-Baghuz Fawqani")
+    page.locator("[data-testid='stMultiSelect']").filter(has_text="Actors").click()
+    for actor in ("SDF", "ISIS"):
+        page.get_by_role("option", name=actor, exact=True).click()
+    page.keyboard.press("Escape")
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Controller after").click()
+    page.get_by_role("option", name="SDF / YPG").click()
+    page.get_by_label("Summary").fill("Test: the SDF declared the fall of the last ISIS enclave at Baghuz.")
+    page.get_by_label("Source", exact=True).fill("Test, 2019-03-23, fixture")
+    page.get_by_role("button", name="Check the event").click()
+    page.get_by_text("Place: Baghouz (").wait_for(timeout=20_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "curate-checked.png"), full_page=True)
+    page.get_by_role("button", name="Add to events.csv").click()
+    page.get_by_text("Added SY-0001 at line").wait_for(timeout=20_000)
+    page.screenshot(path=str(ARTIFACTS / "curate-added.png"), full_page=True)
+    after = ev.read_text(encoding="utf-8").split("\n")
+    added = [line for line in after if line not in before]
+    assert len(after) == len(before) + 1 and len(added) == 1
+    assert added[0].startswith("SY-0001,2019-03-23,baghouz,34.45861,40.95056,control_change,")
+    assert page.blocked == []

@@ -1,0 +1,154 @@
+"""The dashboard in headless Chromium with every non-local request blocked.
+
+Each test saves a screenshot of what it checked in test-artifacts/ (and conftest saves
+one of the failing state).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import ARTIFACTS, FIXTURES, start_app
+
+pytestmark = pytest.mark.browser
+
+FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _open(page, url: str, date: str | None = None):
+    """Go to ``url`` and wait until the map shows a date (and ``date`` if given); return the map frame."""
+    page.goto(url, wait_until="domcontentloaded")
+    frame = page.frame_locator(FRAME)
+    label = frame.locator("#fl-date-label[data-date]" if date is None else f'#fl-date-label[data-date="{date}"]')
+    label.wait_for(timeout=90_000)
+    return frame
+
+
+def _shot(page, name: str):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"))
+
+
+def _map_counts(frame) -> dict:
+    """Territory polygons (and a signature of their shapes) and event markers on the Leaflet map."""
+    return frame.locator(".leaflet-container").evaluate("""() => {
+        let polygons = 0, markers = 0, sig = [];
+        (window.feature_group || []).forEach(g => { if (!window.map.hasLayer(g)) return;
+            g.eachLayer(function walk(l) {
+                if (l.eachLayer) return l.eachLayer(walk);
+                if (l instanceof L.Polygon) { polygons++; sig.push(l.feature.properties.controller + ':' + l.feature.properties.area); }
+                else if (l instanceof L.CircleMarker) markers++;
+            });
+        });
+        return {polygons, markers, sig: sig.sort().join('|')};
+    }""")
+
+
+def _slider(page):
+    return page.locator("[data-testid=stMain]").get_by_role("slider").first
+
+
+@pytest.fixture(scope="module")
+def fixture_app_url():
+    """The dashboard on the hostile fixture data (a <script> summary, a malformed row)."""
+    proc, url = start_app(env={"FRONTLINE_EVENTS": str(FIXTURES / "dashboard" / "events.csv"),
+                               "FRONTLINE_PLACES": str(FIXTURES / "dashboard" / "places.csv")})
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_page_loads_offline_and_draws_territory_events_and_date(app_url, page):
+    frame = _open(page, app_url + "/?date=2015-06-01", "2015-06-01")
+    page.wait_for_timeout(500)
+    counts = _map_counts(frame)
+    _shot(page, "loaded-2015-06-01")
+    assert counts["polygons"] >= 2 and counts["markers"] >= 1, counts
+    assert frame.locator("#fl-date-label").inner_text() == "1 June 2015"
+    assert frame.locator(".leaflet-control-scale").count() == 1
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert frame.locator(".fl-legend").count() == 1
+    assert frame.locator(".fl-city", has_text="Mosul").count() >= 1  # city labels with no tile server
+    assert not page.console_errors, page.console_errors
+    assert not page.blocked, page.blocked
+
+
+def test_slider_changes_date_and_territory_without_remounting_the_map(app_url, page):
+    frame = _open(page, app_url + "/?date=2015-06-01", "2015-06-01")
+    page.wait_for_timeout(800)
+    iframe = page.locator(FRAME).element_handle()
+    before = _map_counts(frame)
+    _slider(page).focus()
+    page.keyboard.press("End")
+    frame.locator('#fl-date-label[data-date="2019-03-23"]').wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    after = _map_counts(frame)
+    _shot(page, "slider-2019-03-23")
+    assert after["sig"] != before["sig"]  # the territory changed
+    assert page.evaluate("([a, sel]) => a === document.querySelector(sel)", [iframe, FRAME])  # no remount
+    page.wait_for_function("() => location.search.includes('date=2019-03-23')", timeout=10_000)
+    assert not page.console_errors, page.console_errors
+
+
+def test_link_carries_date_and_filters_and_reopening_it_restores_the_view(app_url, page, browser):
+    frame = _open(page, app_url + "/?date=2016-08-12&country=SY", "2016-08-12")
+    _slider(page).focus()
+    page.keyboard.press("ArrowRight")
+    frame.locator('#fl-date-label[data-date="2016-08-13"]').wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('date=2016-08-13')", timeout=10_000)
+    link = page.url
+    assert "country=SY" in link
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        frame2 = _open(other, link, "2016-08-13")
+        assert frame2.locator("#fl-date-label").inner_text() == "13 August 2016"
+        assert other.locator("[data-testid=stSidebar]").get_by_text("Syria").count() >= 1
+        _shot(other, "reopened-link")
+    finally:
+        other.context.close()
+
+
+def test_unknown_date_in_link_falls_back_with_a_notice(app_url, page):
+    _open(page, app_url + "/?date=2031-01-01&type=bogus", "2015-06-01")
+    notice = page.get_by_text(re.compile(r"Ignored date=2031-01-01 in the link"))
+    notice.wait_for(timeout=10_000)
+    assert page.get_by_text(re.compile(r"Ignored type=bogus in the link: not a known code")).count() == 1
+    _shot(page, "bad-link")
+
+
+def test_play_animates_the_date_without_remounting(app_url, page):
+    frame = _open(page, app_url + "/?date=2014-06-01", "2014-06-01")
+    iframe = page.locator(FRAME).element_handle()
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("""(sel) => { const f = document.querySelector(sel);
+        const el = f && f.contentDocument.getElementById("fl-date-label");
+        return el && el.getAttribute("data-date") >= "2014-06-15"; }""", arg=FRAME, timeout=30_000)  # 2 weekly steps
+    page.get_by_role("button", name="Pause").click()
+    _shot(page, "playing")
+    assert page.evaluate("([a, sel]) => a === document.querySelector(sel)", [iframe, FRAME])
+    assert not page.console_errors, page.console_errors
+
+
+def test_popup_shows_hostile_text_escaped_and_bad_rows_in_a_banner(fixture_app_url, page):
+    frame = _open(page, fixture_app_url + "/?date=2015-06-01", "2015-06-01")
+    page.get_by_text("The data files have 1 problem(s)").wait_for(timeout=10_000)
+    popup_text = frame.locator(".leaflet-container").evaluate("""() => {
+        let found = null;
+        window.feature_group.forEach(g => { if (!window.map.hasLayer(g)) return; g.eachLayer(function walk(l) {
+            if (l.eachLayer) return l.eachLayer(walk);
+            const p = l.getPopup && l.getPopup();
+            if (p && String(p.getContent()).includes('Hostile')) found = l;
+        }); });
+        found.openPopup();
+        return document.querySelector('.leaflet-popup-content').textContent;
+    }""")
+    _shot(page, "escaped-popup")
+    assert "<script>window.__xss=1</script>" in popup_text
+    assert '<img src=x onerror="window.__xss=2">' in popup_text
+    assert "<b>Evil source</b>" in popup_text
+    assert frame.locator(".leaflet-popup-content a").evaluate_all("els => els.map(a => a.href)") == [
+        "https://example.org/a?b=1&c=2"]
+    assert frame.locator("body").evaluate("() => window.__xss === undefined")
+    assert page.get_by_text(re.compile(r"expected a decimal number, found 'not-a-number'")).count() >= 1
