@@ -242,7 +242,7 @@ class _Legend(MacroElement):
 
     _template = Template("""{% macro script(this, kwargs) %}
         (function(m){
-            var c = L.control({position: "bottomright"});
+            var c = L.control({position: "bottomleft"});
             c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-legend"); d.innerHTML = {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
             c.addTo(m);
@@ -482,7 +482,7 @@ ATTRIBUTION_TEXT = html.unescape(basemap.ATTRIBUTION) + (
     "OpenStreetMap contributors, CARTO, Esri.")
 
 
-def locator_map(lat: float, lon: float, events: pd.DataFrame, zoom: int = 8) -> folium.Map:
+def locator_map(lat: float, lon: float, events: pd.DataFrame, zoom: int = 7) -> folium.Map:
     """A small map centred on one place: the bundled basemap, city labels and ``event_layer(events)``.
 
     No legend, date label or online tiles: it only shows where an event happened.

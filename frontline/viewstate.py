@@ -147,6 +147,8 @@ def parse_view_params(params: Mapping) -> tuple[tuple[float, float] | None, int 
             ok = ok and zoom is not None
     except (TypeError, ValueError):
         ok, center, zoom = False, None, None
+    if not ok:
+        center = zoom = None
     notice = [] if ok else [
         f"Ignored the map view in the link (lat={raw['lat']}, lon={raw['lon']}, zoom={raw['zoom']}): "
         "expected lat in [-90, 90], lon in [-180, 180], zoom 4 to 14."]

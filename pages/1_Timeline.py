@@ -7,8 +7,6 @@ from frontline.errors import DateError
 from frontline.timeline import parse_date
 
 st.set_page_config(page_title="Frontline: Timeline", layout="wide")
-for notice in appcache.pop_notices():
-    st.warning(notice)
 
 
 def open_map(day) -> None:
@@ -19,6 +17,9 @@ def open_map(day) -> None:
 
 ds = appcache.dataset()
 day = appcache.get_date()
+shared = appcache.get_filters()
+for notice in appcache.pop_notices():  # links with a bad date or filter code
+    st.warning(notice)
 marks = charts.milestone_frame(milestones.MILESTONES)
 
 st.title("Timeline, 2014 to 2019")
@@ -59,12 +60,11 @@ else:
         open_map(picked)
 
 st.subheader("Events per month")
-shared = appcache.get_filters()
 events = filters.filter_events(ds.events, ds.places, shared)
 if events.empty:
-    st.info(f"No event matches the filters set on the Events page (0 of {len(ds.events)} events); "
+    st.info(f"No event matches the shared filters (set on the map or the Events page; 0 of {len(ds.events)} events); "
             "clear them there to see the counts.", icon=":material/search_off:")
 else:
     st.altair_chart(charts.events_per_month_chart(events, day), key="tl_events", width="stretch")
-    note = "all events" if shared == filters.EventFilter() else "the events matching the filters set on the Events page"
+    note = "all events" if shared == filters.EventFilter() else "the events matching the shared filters (set on the map or the Events page)"
     st.caption(f"{len(events)} events: {note}.")

@@ -10,11 +10,11 @@ from frontline import appcache, explorer, maps, vocab
 from frontline.filters import EventFilter
 
 st.set_page_config(page_title="Frontline: Events", layout="wide")
-for notice in appcache.pop_notices():
-    st.warning(notice)
 
 ds = appcache.dataset()
 shared = appcache.get_filters()
+for notice in appcache.pop_notices():  # links with a bad date or filter code
+    st.warning(notice)
 LO, HI = dt.date.fromisoformat(vocab.VALID_DATE_MIN), dt.date.fromisoformat(vocab.VALID_DATE_MAX)
 place_names = dict(zip(ds.places["place_id"], ds.places["name"]))
 

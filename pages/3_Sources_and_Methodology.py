@@ -5,9 +5,6 @@ import streamlit as st
 from frontline import appcache, config, sources
 
 st.set_page_config(page_title="Frontline: Sources and Methodology", layout="wide")
-for notice in appcache.pop_notices():
-    st.warning(notice)
-
 DOCS = config.ROOT / "docs"
 
 

@@ -35,7 +35,8 @@ with left:
     picked = st.multiselect("Milestones", list(labels), key="br_milestones")
     typed = st.text_input("Other dates (YYYY-MM-DD, comma-separated)", key="br_dates",
                           placeholder="2015-01-01, 2016-01-01")
-    fmt = st.selectbox("Format", list(FORMATS), format_func=lambda f: f"{f.upper()}: {FORMATS[f]}", key="br_format")
+    fmt = st.selectbox("Format", list(FORMATS), format_func=str.upper, key="br_format")
+    st.caption(FORMATS[fmt])
     preset = st.radio("Page", list(PRESETS), format_func=lambda p: PRESETS[p].label, horizontal=True,
                       key="br_preset", disabled=fmt not in ("png", "pdf", "svg"))
     marking = st.text_input("Marking line (optional, e.g. a classification or handling caveat)", key="br_marking",
@@ -64,15 +65,18 @@ with right:
     st.caption(" · ".join(f"{format_date(d, short=True)}: ISIS {format_area(briefing.held(d)['area_km2'])}"
                           for d in dates))
     c1, c2 = st.columns(2)
-    preview = c1.button("Preview", key="br_preview", use_container_width=True)
-    build = c2.button(f"Build the {fmt.upper()}", type="primary", key="br_build", use_container_width=True)
+    preview = c1.button("Preview", key="br_preview", width="stretch")
+    build = c2.button(f"Build the {fmt.upper()}", type="primary", key="br_build", width="stretch")
+    settings = (tuple(dates), marking, filters)
     if preview:
         with st.spinner("Drawing the preview..."), tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "preview.png"
-            export(briefing, dates, "png", out, "slide", marking)
-            st.image(out.read_bytes(), use_container_width=True,
-                     caption="Preview at slide size: " + ("the map page" if len(dates) == 1 else "small multiples")
-                             + ("; the deck has one slide per date" if fmt == "pptx" else ""))
+            out = export(briefing, dates, "png", Path(tmp) / "preview.png", "slide", marking)
+            st.session_state["br_preview_png"] = (settings, out.read_bytes())
+    shown = st.session_state.get("br_preview_png")
+    if shown and shown[0] == settings:
+        st.image(shown[1], width="stretch",
+                 caption="Preview at slide size: " + ("the map page" if len(dates) == 1 else "small multiples")
+                         + ("; the deck has one slide per date" if fmt == "pptx" else ""))
     if build:
         bar = st.progress(0.0, text="Starting...")
         name = f"frontline-{'_'.join(f'{d:%Y%m%d}' for d in dates[:6])}.{fmt}"
@@ -89,4 +93,4 @@ with right:
         mime = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
                 "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}[name.rsplit(".", 1)[1]]
         st.download_button(f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime=mime,
-                           key="br_download", use_container_width=True)
+                           key="br_download", width="stretch")

@@ -87,6 +87,16 @@ def test_a_typed_date_outside_the_period_is_refused_with_a_message(app):
     assert at.session_state["fl_date"] == dt.date(2015, 6, 1)
 
 
+def test_a_link_with_a_date_outside_the_period_is_refused_with_a_notice(app):
+    page = AppTest.from_file(str(ROOT / TIMELINE), default_timeout=90)
+    page.query_params["date"] = "2021-05-01"
+    page.run()
+    assert not page.exception, page.exception
+    assert [w.value for w in page.warning] == [
+        "Ignored date=2021-05-01 in the link: it is outside 2014-01-01..2019-03-23; showing 2015-06-01."]
+    assert "Selected date: **01 June 2015**" in page.markdown[0].value
+
+
 def test_timeline_draws_the_events_per_month_chart(app):
     at = _open(app, TIMELINE)
     spec = json.loads(at.get("vega_lite_chart")[-1].proto.spec)

@@ -123,17 +123,29 @@ def parse_dates(values) -> list[pd.Timestamp]:
     return sorted(set(dates))
 
 
-def _first_sentence(text: str, limit: int = 150) -> str:
-    """The first sentence of ``text``, cut at a word boundary to ``limit`` characters.
+_ABBREVIATIONS = {"lt", "gen", "col", "maj", "brig", "capt", "sgt", "dr", "mr", "mrs", "st", "no", "vs", "approx",
+                  "u.s", "u.n", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov",
+                  "dec", "km", "al"}
+
+
+def _first_sentence(text: str, limit: int = 180) -> str:
+    """The first sentence of ``text`` (not fooled by 'Lt.' or 'U.S.'), cut at a word boundary to ``limit``.
 
     >>> _first_sentence("ISIS took Mosul. The army fled.")
     'ISIS took Mosul.'
+    >>> _first_sentence("Lt. Gen. Abdul-Wahab al-Saadi said Fallujah was retaken. Clearing went on.")
+    'Lt. Gen. Abdul-Wahab al-Saadi said Fallujah was retaken.'
     >>> _first_sentence("")
     ''
     """
     text = re.sub(r"\s+", " ", str(text or "")).strip()
-    m = re.match(r"(.+?[.!?])(\s|$)", text)
-    sentence = m.group(1) if m else text
+    sentence = text
+    for m in re.finditer(r"[.!?](?=\s+[A-Z0-9\"'(]|$)", text):
+        word = re.split(r"[\s(]", text[:m.start()])[-1].lower()
+        if word.rstrip(".") in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        sentence = text[:m.end()]
+        break
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence
@@ -163,6 +175,12 @@ class Briefing:
 
     def __hash__(self):
         return id(self)
+
+    def area_series(self) -> pd.DataFrame:
+        """The model's ``area_series()`` (computed once per briefing)."""
+        if getattr(self, "_series", None) is None:
+            self._series = self.model.area_series()
+        return self._series
 
     def snapshot(self, when):
         """The territory snapshot of ``when``."""
@@ -200,7 +218,8 @@ class Briefing:
         """The ``n`` most important filtered events in ``start..end`` (inclusive), one per place, in date order.
 
         Importance: the kind of event (a change of control first), whether ISIS took part,
-        the population of the place and the confidence of the record.
+        whether it happened on (or in the two weeks before) ``end``, the population of the
+        place and the confidence of the record.
         """
         ev = self._shown
         ev = ev[(ev["date"] >= pd.Timestamp(start)) & (ev["date"] <= pd.Timestamp(end))].copy()
@@ -208,7 +227,9 @@ class Briefing:
             return ev.assign(text=pd.Series(dtype=str))
         pop = ev["place_id"].map(self._info["population"]).astype("Float64").fillna(0).astype(float)
         isis = ev["actors"].fillna("").str.split("|").map(lambda a: "ISIS" in a)
-        ev["score"] = (ev["event_type"].map(_WEIGHT).fillna(1.0) + 2.0 * isis
+        days_before = (pd.Timestamp(end) - ev["date"]).dt.days
+        recent = (days_before <= 0) * 2.5 + ((days_before > 0) & (days_before <= 14)) * 1.0
+        ev["score"] = (ev["event_type"].map(_WEIGHT).fillna(1.0) + 2.0 * isis + recent
                        + pop.map(lambda p: math.log10(p + 1) / 2) + ev["confidence"].map(_CONFIDENCE).fillna(0))
         ev = ev.sort_values(["score", "date", "event_id"], ascending=[False, True, True], kind="stable")
         ev = ev.drop_duplicates("place_id").head(n).sort_values(["date", "event_id"], kind="stable")

@@ -332,7 +332,7 @@ def _nice(length: float) -> float:
     """A round length (1, 2 or 5 times a power of ten) not above ``length``.
 
     >>> _nice(370_000)
-    200000.0
+    200000
     """
     exp = 10 ** math.floor(math.log10(length))
     return max(m * exp for m in (1, 2, 5) if m * exp <= length)

@@ -17,7 +17,7 @@ __all__ = ["area_chart_figure", "isis_series"]
 
 def isis_series(briefing: Briefing, controller: str = "ISIS") -> pd.Series:
     """Area held by ``controller`` on each change date up to the end of the period (km², indexed by date)."""
-    s = briefing.model.area_series()
+    s = briefing.area_series()
     s = s[s["controller"] == controller].set_index("date")["area_km2"].sort_index()
     s.index = pd.to_datetime(s.index)
     s = s[s.index <= pd.Timestamp(vocab.PERIOD_END)]

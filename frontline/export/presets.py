@@ -53,8 +53,10 @@ FORMATS: dict[str, str] = {
 STATIC_FORMATS = ("png", "pdf", "svg")
 
 
-def get_preset(name: str) -> Preset:
-    """The preset called ``name``; the error lists the known ones."""
+def get_preset(name) -> Preset:
+    """The preset called ``name`` (a :class:`Preset` is returned as is); the error lists the known ones."""
+    if isinstance(name, Preset):
+        return name
     try:
         return PRESETS[name]
     except KeyError:

@@ -159,16 +159,24 @@ def build_deck(briefing: Briefing, dates, out: Path | str, marking: str = "", ti
         run.font.size, run.font.bold, run.font.color.rgb = Pt(44), True, INK
     span = format_date(dates[0]) if len(dates) == 1 else f"{format_date(dates[0])} to {format_date(dates[-1])}"
     first, last = briefing.held(dates[0]), briefing.held(dates[-1])
+    def held_text(h, when):
+        area = f"about {format_area(h['area_km2'])}" if h["area_km2"] > 0 else "no territory"
+        return f"{area} on {format_date(when)}"
+
     sub.text = (f"Briefing: {len(dates)} date{'s' if len(dates) > 1 else ''}, {span}\n"
-                f"ISIS held about {format_area(first['area_km2'])} on {format_date(dates[0])} "
-                f"and {format_area(last['area_km2'])} on {format_date(dates[-1])}")
+                f"ISIS held {held_text(first, dates[0])}"
+                + (f" and {held_text(last, dates[-1])}" if len(dates) > 1 else ""))
     for i, p in enumerate(sub.text_frame.paragraphs):
         for run in p.runs:
             run.font.size, run.font.color.rgb = Pt(22 if i == 0 else 18), (INK if i == 0 else MUTED)
+    bar = slide.shapes.add_shape(1, Inches(0.55), Inches(1.95), Inches(0.12), Inches(2.9))  # 1: rectangle
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = ACCENT
+    bar.line.fill.background()
     filt = describe_filters(briefing.filters)
     _text(slide, Inches(0.9), Inches(6.2), Inches(11.5), Inches(0.6),
           f"Frontline atlas {__version__}: estimated zones of control from {len(briefing.events):,} curated, sourced "
-          f"events." + (f" Events filtered: {filt}." if filt else ""), 12, color=MUTED, align=PP_ALIGN.CENTER)
+          f"events." + (f" Events filtered: {filt}." if filt else ""), 12, color=MUTED)
     _marking(slide, marking)
     tick("title slide")
 

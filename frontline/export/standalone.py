@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import folium
+import numpy as np
 import folium.plugins
 import pandas as pd
 import shapely
@@ -35,8 +36,8 @@ _SENTINEL = "frontline-inline:"
 
 
 def _round_coords(geom) -> dict:
-    gj = shapely.geometry.mapping(shapely.set_precision(geom, 10 ** -COORD_DECIMALS))
-    return json.loads(json.dumps(gj))
+    """GeoJSON geometry of ``geom`` with coordinates rounded to ``COORD_DECIMALS``."""
+    return shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS)))
 
 
 def territory_features(briefing: Briefing, progress=None) -> list[dict]:
@@ -166,7 +167,7 @@ class _Overlay(folium.MacroElement):
 
 
 def _isis_areas(briefing: Briefing) -> list:
-    s = briefing.model.area_series()
+    s = briefing.area_series()
     s = s[s["controller"] == "ISIS"].sort_values("date")
     return [[f"{pd.Timestamp(d):%Y-%m-%d}", round(float(a), -1)] for d, a in zip(s["date"], s["area_km2"])]
 
