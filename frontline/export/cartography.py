@@ -192,16 +192,27 @@ def draw_borders(ax, scale: float = 1.0) -> None:
                                      zorder=4))
 
 
-def draw_country_names(ax, scale: float = 1.0) -> None:
-    """SYRIA and IRAQ in spaced capitals, neighbours in small grey capitals."""
-    names = [("SYRIA", 38.3, 34.6, 15, "#7a7a7a"), ("IRAQ", 42.2, 32.5, 15, "#7a7a7a"),
-             ("TURKEY", 39.5, 37.95, 9, "#8d877d"), ("IRAN", 47.6, 34.4, 9, "#8d877d"),
-             ("JORDAN", 37.0, 31.0, 9, "#8d877d"), ("SAUDI ARABIA", 41.5, 29.9, 9, "#8d877d"),
-             ("LEBANON", 35.75, 34.05, 6.5, "#8d877d")]
-    for name, lon, lat, size, color in names:
+_COUNTRY_NAMES = [("SYRIA", 38.3, 34.6, 15, "#7a7a7a"), ("IRAQ", 42.2, 32.5, 15, "#7a7a7a"),
+                  ("TURKEY", 39.5, 37.95, 9, "#8d877d"), ("IRAN", 47.6, 34.4, 9, "#8d877d"),
+                  ("JORDAN", 37.0, 31.0, 9, "#8d877d"), ("SAUDI ARABIA", 41.5, 29.9, 9, "#8d877d"),
+                  ("LEBANON", 35.75, 34.05, 6.5, "#8d877d")]
+
+
+def draw_country_names(ax, scale: float = 1.0, renderer=None, taken: list | None = None) -> list[str]:
+    """SYRIA and IRAQ in spaced capitals, neighbours in small grey capitals; with ``renderer``,
+    names that would touch a box in ``taken`` (labels, inset, north arrow) are left out."""
+    drawn = []
+    for name, lon, lat, size, color in _COUNTRY_NAMES:
         x, y = project_xy(lon, lat)
-        ax.text(x, y, " ".join(name) if size > 10 else name, ha="center", va="center", fontsize=size * scale,
-                color=color, alpha=0.8, fontweight="bold" if size > 10 else "normal", zorder=2, clip_on=True)
+        t = ax.text(x, y, " ".join(name) if size > 10 else name, ha="center", va="center", fontsize=size * scale,
+                    color=color, alpha=0.8, fontweight="bold" if size > 10 else "normal", zorder=2, clip_on=True)
+        if renderer is not None and taken:
+            bb = t.get_window_extent(renderer)
+            if any(bb.overlaps(o) for o in taken):
+                t.remove()
+                continue
+        drawn.append(name)
+    return drawn
 
 
 def draw_territory(ax, geometries: dict, scale: float = 1.0) -> list[str]:
@@ -296,9 +307,10 @@ def draw_labels(ax, labels: list[dict], renderer, scale: float = 1.0, fontsize: 
     """Place labels greedily in priority order, trying four corners around each point; skip those that collide.
 
     ``labels``: dicts with ``name, lon, lat`` and optional ``bold``. ``avoid``: display-space
-    boxes (``Bbox``) already taken (legend, inset). Returns the names drawn.
+    boxes (``Bbox``) already taken (legend, inset); the boxes of the labels drawn are appended
+    to it. Returns the names drawn.
     """
-    taken = list(avoid or [])
+    taken = avoid if avoid is not None else []
     ax_box = ax.get_window_extent(renderer)
     placed = []
     pad = 2.2 * scale

@@ -79,7 +79,6 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
         spine.set_edgecolor("#333333")
         spine.set_linewidth(0.8 * scale)
     carto.draw_basemap(ax, scale)
-    carto.draw_country_names(ax, scale)
     geoms = {c: g for c, g in snap.geometries.items() if c != UNASSIGNED}
     drawn = carto.draw_territory(ax, geoms, scale)
     carto.draw_borders(ax, scale)
@@ -97,6 +96,7 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
                                "lat": float(info.at[pid, "lat"]), "bold": True})
     cities = [c for c in carto.city_labels(briefing.places) if c["name"] not in {p["name"] for p in places}]
     placed = carto.draw_labels(ax, places[:8] + cities[:labels], renderer, scale, fontsize=label_size, avoid=taken)
+    carto.draw_country_names(ax, scale, renderer, taken)
     return {"controllers": drawn, "event_types": types, "labels": placed, "snapshot": snap, "events": shown}
 
 
