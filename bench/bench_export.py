@@ -1,5 +1,7 @@
 """Benchmark the briefing exports on the real data; prints seconds and sizes (no pass/fail).
 
+Figures are also written to bench/results/export.json.
+
 Targets on a 2-core machine: one PNG (slide preset) under 1.5 s, a 10-slide deck under 15 s,
 the stand-alone HTML under 5 s and under 5 MB.
 
@@ -8,6 +10,7 @@ the stand-alone HTML under 5 s and under 5 MB.
 
 from __future__ import annotations
 
+import json
 import sys
 import tempfile
 import time
@@ -21,12 +24,16 @@ DECK_DATES = ["2014-06-10", "2014-06-29", "2015-05-21", "2016-03-27", "2016-10-1
               "2017-10-17", "2019-03-23"]  # title + 8 dates + closing = 10 slides
 
 
+RESULTS: dict[str, dict] = {}
+
+
 def timed(label: str, fn, target: str = "") -> float:
     t0 = time.perf_counter()
     out = fn()
     dt = time.perf_counter() - t0
-    size = f", {out.stat().st_size / 1e6:.2f} MB" if isinstance(out, Path) else ""
-    print(f"{label:<42} {dt:6.2f} s{size}   {target}")
+    mb = out.stat().st_size / 1e6 if isinstance(out, Path) else None
+    print(f"{label:<42} {dt:6.2f} s{f', {mb:.2f} MB' if mb is not None else ''}   {target}")
+    RESULTS[label] = {"seconds": round(dt, 3), "megabytes": None if mb is None else round(mb, 3)}
     return dt
 
 
@@ -50,6 +57,9 @@ def main() -> int:
         timed("PPTX, 10 slides", lambda: export(briefing, DECK_DATES, "pptx", tmp / "g.pptx"), "target < 15 s")
         timed("HTML, stand-alone with time slider", lambda: export(briefing, ["2015-05-21"], "html", tmp / "h.html"),
               "target < 5 s and < 5 MB")
+    results = Path(__file__).resolve().parent / "results"
+    results.mkdir(exist_ok=True)
+    (results / "export.json").write_text(json.dumps(RESULTS, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

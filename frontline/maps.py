@@ -19,6 +19,7 @@ from shapely.geometry import mapping, shape
 from jinja2 import Template
 
 from . import assets, basemap, vocab
+from .safety import html_text
 
 __all__ = ["base_map", "locator_map", "places_layer", "event_layer", "legend_html", "STYLE", "CENTER", "ZOOM",
            "EVENT_STYLE", "TERRITORY_STYLE", "territory_layer", "event_points", "events_layer", "date_stamp",
@@ -114,8 +115,8 @@ def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureG
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
             "properties": {
-                "name": html.escape(str(row.name)),
-                "controller": html.escape(label) + (" (contested)" if row.contested else ""),
+                "name": html_text(str(row.name)),
+                "controller": html_text(label) + (" (contested)" if row.contested else ""),
                 "color": vocab.CONTROLLER_COLORS.get(row.controller, "#777777"),
                 "contested": bool(row.contested),
             },
@@ -138,7 +139,7 @@ def legend_html(map_legend: bool = False) -> str:
     items = "".join(
         f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
         f'<span style="width:12px;height:12px;border-radius:6px;background:{vocab.CONTROLLER_COLORS[c]};'
-        f'display:inline-block;margin-right:4px;border:1px solid #fff"></span>{html.escape(vocab.CONTROLLER_LABELS[c])}</span>'
+        f'display:inline-block;margin-right:4px;border:1px solid #fff"></span>{html_text(vocab.CONTROLLER_LABELS[c])}</span>'
         for c in vocab.CONTROLLERS
     )
     items += (f'<span style="display:inline-flex;align-items:center"><span style="width:12px;height:12px;border-radius:6px;'
@@ -155,8 +156,8 @@ def event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGro
         features.append({
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
-            "properties": {"label": html.escape(f"{when}: {kind}"),
-                           "place": html.escape(str(getattr(row, "place_name", row.place_id)))},
+            "properties": {"label": html_text(f"{when}: {kind}"),
+                           "place": html_text(str(getattr(row, "place_name", row.place_id)))},
         })
     group = folium.FeatureGroup(name=name)
     folium.GeoJson(
@@ -222,7 +223,7 @@ class _CityLabels(MacroElement):
     def __init__(self, cities):
         super().__init__()
         self._name = "CityLabels"
-        self.cities = [[c["lat"], c["lon"], html.escape(c["name"])] for c in cities]
+        self.cities = [[c["lat"], c["lon"], html_text(c["name"])] for c in cities]
 
 
 class _DateLabel(MacroElement):
@@ -302,7 +303,7 @@ def territory_layer(geojson: dict, name: str = "Territory") -> folium.FeatureGro
             continue
         features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
             "controller": p["controller"], "color": p["color"],
-            "label": html.escape(str(p["label"])),
+            "label": html_text(str(p["label"])),
             "area": f"{p['area_km2']:,.0f} km²",
             "population": f"{p['population']:,}" if p.get("population") else "unknown",
             "places": str(p.get("places", "")),
@@ -346,7 +347,7 @@ def _links(urls: str) -> str:
     out = []
     for i, url in enumerate(u.strip() for u in str(urls or "").split(" | ")):
         if url.lower().startswith(("http://", "https://")):
-            out.append(f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+            out.append(f'<a href="{html_text(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
                        f'link {i + 1}</a>')
     return " ".join(out)
 
@@ -365,7 +366,7 @@ def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     actors = ev["actors"].fillna("").astype(str).map(
         lambda a: ", ".join(vocab.CONTROLLER_LABELS.get(x, x) for x in a.split("|") if x))
     date = ev["date"].dt.strftime("%Y-%m-%d")
-    esc = np.vectorize(html.escape, otypes=[object])
+    esc = np.vectorize(html_text, otypes=[object])
 
     def col(series):
         return esc(series.to_numpy(dtype=str)) if len(series) else np.array([], dtype=object)
@@ -375,7 +376,7 @@ def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     links = ev["source_url"].fillna("").map(_links).to_numpy(dtype=object)
     after = ev["controller_after"].fillna("").map(lambda c: vocab.CONTROLLER_LABELS.get(c, c)).to_numpy(dtype=object)
     popup = [
-        f'<div class="fl-pop"><b>{d}</b> &middot; {p}<br><i>{t}</i>{" &rarr; " + html.escape(a) if a else ""}'
+        f'<div class="fl-pop"><b>{d}</b> &middot; {p}<br><i>{t}</i>{" &rarr; " + html_text(a) if a else ""}'
         f'<br>Actors: {ac}<br>{su}<div class="fl-src">Source: {so} {li}</div></div>'
         for d, p, t, a, ac, su, so, li in zip(date, place_e, type_e, after, actors_e, summary_e, source_e, links)
     ]
@@ -462,11 +463,11 @@ def _map_legend_html() -> str:
     def swatch(fill, line, dashed=False, round_=False):
         return (f'<span class="fl-sw" style="background:{fill};border-color:{line};'
                 f'{"border-style:dashed;border-width:2px;" if dashed else ""}{"border-radius:7px;" if round_ else ""}"></span>')
-    rows = [swatch(vocab.CONTROLLER_COLORS[c], vocab.CONTROLLER_COLORS[c]) + html.escape(vocab.CONTROLLER_LABELS[c])
+    rows = [swatch(vocab.CONTROLLER_COLORS[c], vocab.CONTROLLER_COLORS[c]) + html_text(vocab.CONTROLLER_LABELS[c])
             for c in vocab.CONTROLLERS]
     rows.append(swatch(vocab.CONTESTED_COLOR, "#000", dashed=True) + "Contested")
     events = [swatch(s["fillColor"], s["color"], dashed="dashArray" in s, round_=True)
-              + html.escape(vocab.EVENT_TYPE_LABELS.get(t, t)) for t, s in EVENT_STYLE.items()]
+              + html_text(vocab.EVENT_TYPE_LABELS.get(t, t)) for t, s in EVENT_STYLE.items()]
     return ("<details open><summary>Legend</summary><b>Territory</b><div class='fl-cols'>" + "<br>".join(rows)
             + "</div><b>Events</b> (faded: older)<div class='fl-cols'>" + "<br>".join(events) + "</div></details>")
 

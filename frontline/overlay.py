@@ -18,6 +18,7 @@ import folium
 import folium.plugins
 import pandas as pd
 
+from .safety import html_text
 from . import assets, config
 
 __all__ = ["filter_overlay", "overlay_layer", "overlay_files", "KINDS", "STYLE"]
@@ -73,8 +74,9 @@ def filter_overlay(table: pd.DataFrame, *, start=None, end=None, days: int | Non
 
 def _tooltips(table: pd.DataFrame) -> pd.Series:
     date = table["date"].dt.strftime("%Y-%m-%d")
-    return (date + " " + table["place"].astype(str).str.slice(0, 40) + " (" + table["source_dataset"].astype(str)
-            + " " + table["source_id"].astype(str) + ")").str.replace("<", "&lt;", regex=False)
+    text = (date + " " + table["place"].astype(str).str.slice(0, 40) + " (" + table["source_dataset"].astype(str)
+            + " " + table["source_id"].astype(str) + ")")
+    return text.map(html_text)
 
 
 def overlay_layer(table: pd.DataFrame, kind: str = "cluster", name: str = "Imported events",

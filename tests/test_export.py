@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest

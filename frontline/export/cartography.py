@@ -22,7 +22,7 @@ from pyproj import Transformer
 from shapely.geometry import box, shape
 
 from .. import basemap, vocab
-from .briefing import CONTESTED, controller_color, controller_label  # noqa: F401 (re-exported)
+from .briefing import CONTESTED, controller_color
 
 __all__ = ["fit_extent", "CRS", "STYLE", "EVENT_MARKERS", "project", "extent", "draw_basemap", "draw_territory",
            "draw_events", "draw_labels", "city_labels", "scale_bar", "north_arrow", "locator",

@@ -10,11 +10,11 @@ import math
 import textwrap
 
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from . import cartography as carto
-from .briefing import CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, controller_label, format_area, format_date
+from .. import vocab
+from .briefing import CONTESTED, METHOD_NOTE, Briefing, controller_color, controller_label, format_area, format_date
 from .presets import Preset
 from .static import TITLE, _new_figure, draw_map, render_context
 
@@ -103,8 +103,8 @@ def _legend_row(fig, x_in: float, y_in: float, s: float) -> None:
     fs = 8.5 * s
     sw = fs / 72 * 1.2
     x = x_in
-    for code in [*carto.vocab.CONTROLLERS, CONTESTED]:
-        color = carto.controller_color(code)
+    for code in [*vocab.CONTROLLERS, CONTESTED]:
+        color = controller_color(code)
         if code == CONTESTED:
             patch = Rectangle((x / W, (y_in - sw / 2) / H), sw / W, sw / H, transform=fig.transFigure,
                               facecolor="white", edgecolor=color, hatch="////", linewidth=0.9 * s)

@@ -15,7 +15,7 @@ import pandas as pd
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN, MSO_ANCHOR
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from .. import __version__
 from .briefing import METHOD_NOTE, Briefing, describe_filters, format_area, format_date, format_population

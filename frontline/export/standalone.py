@@ -17,15 +17,15 @@ import re
 from pathlib import Path
 
 import folium
-import numpy as np
 import folium.plugins
+import numpy as np
 import pandas as pd
 import shapely
 from folium.utilities import JsCode
 
 from .. import assets, config, maps, vocab
 from ..errors import ExportError
-from .briefing import CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label
+from .briefing import METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label
 
 __all__ = ["standalone_html", "inline_assets", "territory_features", "event_features", "SIMPLIFY_DEG"]
 
@@ -166,6 +166,15 @@ class _Overlay(folium.MacroElement):
         self.method = html.escape(method)
 
 
+def _ms(day) -> int:
+    """Milliseconds since 1970 of a date at 00:00 UTC (the slider works in numbers).
+
+    >>> _ms("2014-01-01")
+    1388534400000
+    """
+    return int(pd.Timestamp(day).value // 1_000_000)
+
+
 def _isis_areas(briefing: Briefing) -> list:
     s = briefing.area_series()
     s = s[s["controller"] == "ISIS"].sort_values("date")
@@ -184,8 +193,7 @@ def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territor
                                      point_to_layer=_EVENT_POINT, on_each_feature=_EVENT_POPUP)
     events.add_to(m)
     slider = folium.plugins.TimelineSlider(
-        auto_play=False, date_options="D MMM YYYY", start=f"{pd.Timestamp(vocab.PERIOD_START):%Y-%m-%d}",
-        end=f"{pd.Timestamp(vocab.PERIOD_END):%Y-%m-%d}", enable_keyboard_controls=True, show_ticks=False,
+        auto_play=False, date_options="D MMM YYYY", start=_ms(vocab.PERIOD_START), end=_ms(vocab.PERIOD_END), enable_keyboard_controls=True, show_ticks=False,
         steps=int((pd.Timestamp(vocab.PERIOD_END) - pd.Timestamp(vocab.PERIOD_START)).days // 7),
         playback_duration=60000)
     slider.add_timelines(territory, events).add_to(m)

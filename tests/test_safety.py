@@ -1,0 +1,29 @@
+"""Text from the data can neither run script in the browser nor Jinja on the server."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit_folium as sf
+import folium
+
+from frontline import maps
+from frontline.data import load
+from frontline.safety import html_text
+from conftest import FIXTURES
+
+
+def test_braces_become_character_references():
+    assert html_text("{% for x in y %}{{ x }}{% endfor %}") == "&#123;% for x in y %&#125;&#123;&#123; x &#125;&#125;&#123;% endfor %&#125;"
+
+
+def test_a_jinja_expression_in_a_summary_is_shown_not_evaluated():
+    ds = load(FIXTURES / "events.csv", FIXTURES / "places.csv")
+    events = ds.events.copy()
+    events.loc[0, "summary"] = "Payload {{ 7*7 }} and {% if true %}branch{% endif %} and {# note #}"
+    events.loc[0, "source_url"] = "https://example.org/{{ config }}"
+    points = maps.event_points(events, ds.places)
+    layer = maps.events_layer(points, "2019-03-23", window_days=30)
+    script = sf._get_feature_group_string(layer, folium.Map(tiles=None), 0)
+    shown = script.replace("\\u0026", "&")  # tojson writes & as \u0026
+    assert "Payload &#123;&#123; 7*7 &#125;&#125; and &#123;% if true %&#125;branch&#123;% endif %&#125;" in shown
+    assert "Payload 49" not in shown
