@@ -12,7 +12,7 @@ st.set_page_config(page_title="Frontline: Timeline", layout="wide")
 def open_map(day) -> None:
     """Make ``day`` the shared date and go back to the map."""
     appcache.set_date(day)
-    st.switch_page("dashboard.py")
+    st.switch_page("pages/0_Map.py")
 
 
 ds = appcache.dataset()

@@ -122,4 +122,4 @@ with right:
     st.markdown("\n".join(f"- {line}" for line in explorer.event_links_markdown(event["source"], event["source_url"])))
     if st.button("Show this date on the map", key="ev_to_map"):
         appcache.set_date(event["date"])
-        st.switch_page("dashboard.py")
+        st.switch_page("pages/0_Map.py")

@@ -27,3 +27,15 @@ def test_a_jinja_expression_in_a_summary_is_shown_not_evaluated():
     shown = script.replace("\\u0026", "&")  # tojson writes & as \u0026
     assert "Payload &#123;&#123; 7*7 &#125;&#125; and &#123;% if true %&#125;branch&#123;% endif %&#125;" in shown
     assert "Payload 49" not in shown
+
+
+def test_the_standalone_map_shows_a_jinja_expression_as_text():
+    from frontline.export.briefing import Briefing
+    from frontline.export.standalone import event_features
+    from frontline.territory import TerritoryModel
+
+    ds = load(FIXTURES / "events.csv", FIXTURES / "places.csv")
+    events = ds.events.copy()
+    events.loc[0, "summary"] = "Payload {{ 7*7 }} <b>bold</b>"
+    feats = event_features(Briefing(ds.places, events, TerritoryModel(ds.places, events)))
+    assert feats[0]["properties"]["summary"] == "Payload &#123;&#123; 7*7 &#125;&#125; &lt;b&gt;bold&lt;/b&gt;"

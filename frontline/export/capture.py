@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import concurrent.futures
 from pathlib import Path
 
 from ..errors import ExportError
@@ -50,6 +51,14 @@ def capture(url: str, out: Path | str, width: int = 1920, height: int = 1080, se
     except ImportError as err:
         raise ExportError("Playwright is not installed: pip install -r requirements-dev.txt") from err
     out = Path(out)
+    # Playwright's sync API refuses to run where an asyncio loop is running (inside another
+    # Playwright session, or some app servers): a fresh worker thread has none.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_capture, sync_playwright, exe, url, out, width, height, selector, wait_for,
+                           timeout_ms).result()
+
+
+def _capture(sync_playwright, exe, url, out, width, height, selector, wait_for, timeout_ms) -> Path:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, headless=True, args=BROWSER_ARGS)
         try:

@@ -10,7 +10,6 @@ so Leaflet's default marker images are never needed.
 from __future__ import annotations
 
 import base64
-import html
 import json
 import mimetypes
 import re
@@ -25,6 +24,7 @@ from folium.utilities import JsCode
 
 from .. import assets, config, maps, vocab
 from ..errors import ExportError
+from ..safety import html_text
 from .briefing import METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label
 
 __all__ = ["standalone_html", "inline_assets", "territory_features", "event_features", "SIMPLIFY_DEG"]
@@ -91,8 +91,8 @@ def event_features(briefing: Briefing) -> list[dict]:
                     "geometry": {"type": "Point", "coordinates": [round(float(r.lon), 4), round(float(r.lat), 4)]},
                     "properties": {"start": f"{r.date:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "color": color, "line": line,
                                    "kind": vocab.EVENT_TYPE_LABELS.get(r.event_type, r.event_type),
-                                   "place": html.escape(str(info.get(r.place_id, r.place_id))),
-                                   "date": f"{r.date:%Y-%m-%d}", "summary": html.escape(str(r.summary))}})
+                                   "place": html_text(str(info.get(r.place_id, r.place_id))),
+                                   "date": f"{r.date:%Y-%m-%d}", "summary": html_text(str(r.summary))}})
     return out
 
 
@@ -158,12 +158,12 @@ class _Overlay(folium.MacroElement):
         self.timeline = timeline.get_name()
         self.slider = slider.get_name()
         self.start = json.dumps(f"{pd.Timestamp(start):%Y-%m-%d}" if start is not None else "")
-        self.title = html.escape(title)
+        self.title = html_text(title)
         self.areas = json.dumps(areas)
         self.window = int(window)
-        self.marking = html.escape(marking)
-        self.sources = html.escape(sources)
-        self.method = html.escape(method)
+        self.marking = html_text(marking)
+        self.sources = html_text(sources)
+        self.method = html_text(method)
 
 
 def _ms(day) -> int:

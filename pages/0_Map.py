@@ -1,0 +1,193 @@
+"""Map: the atlas's main page (opened by ``dashboard.py``, the entry point, at ``/``).
+
+The base map is built once and never changes, so moving the date only swaps its layers
+(territory, events, the date label) and the map keeps its pan and zoom. The date panel
+is a fragment: a slider move reruns only it, not the page.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from frontline import appcache, maps, milestones, vocab
+from frontline.viewstate import PERIOD
+
+st.set_page_config(page_title="Frontline: ISIS territory 2014-2019", layout="wide")
+st.markdown("<style>.block-container{padding-top:1.2rem}</style>", unsafe_allow_html=True)
+
+PLAY_TICK = 0.6  # seconds between frames while playing
+PLAY_STEPS = {"a week per step": pd.DateOffset(days=7), "a day per step": pd.DateOffset(days=1),
+              "a month per step": pd.DateOffset(months=1)}
+STEPS = [("« month", pd.DateOffset(months=-1)), ("‹ week", pd.DateOffset(days=-7)), ("‹ day", pd.DateOffset(days=-1)),
+         ("day ›", pd.DateOffset(days=1)), ("week ›", pd.DateOffset(days=7)), ("month »", pd.DateOffset(months=1))]
+
+ds = appcache.dataset()
+if ds.problems:
+    with st.container(border=True):
+        st.error(f"The data files have {len(ds.problems)} problem(s); {ds.skipped_events} event row(s) are not shown. "
+                 "Fix them and reload; `python -m frontline validate` prints the same list.")
+        st.dataframe([{"file": p.path, "line": p.line, "column": p.column, "problem": p.message} for p in ds.problems],
+                     hide_index=True, height=min(36 * (len(ds.problems) + 1), 250))
+
+day = appcache.get_date()
+filters = appcache.get_filters()
+view_center, view_zoom = appcache.get_view()
+for notice in appcache.pop_notices():
+    st.info(notice, icon="🔗")
+
+
+# --- Sidebar: filters and how events are drawn ---------------------------------------------
+def _filters_changed():
+    """Change only the fields this sidebar shows: dates and control filters set on the Events page stay."""
+    s = st.session_state
+    appcache.set_filters(countries=tuple(s.flt_country), event_types=tuple(s.flt_type), actors=tuple(s.flt_actor),
+                         confidence=tuple(s.flt_confidence), text=s.flt_q.strip())
+
+
+for widget, value in (("flt_country", list(filters.countries)), ("flt_type", list(filters.event_types)),
+                      ("flt_actor", list(filters.actors)), ("flt_confidence", list(filters.confidence)),
+                      ("flt_q", filters.text)):
+    st.session_state.setdefault(widget, value)
+
+with st.sidebar:
+    st.header("Filter events")
+    st.multiselect("Country", list(vocab.COUNTRIES), format_func=vocab.COUNTRIES.get, key="flt_country",
+                   on_change=_filters_changed, placeholder="All countries")
+    st.multiselect("Event type", list(vocab.EVENT_TYPES), format_func=vocab.EVENT_TYPE_LABELS.get, key="flt_type",
+                   on_change=_filters_changed, placeholder="All types")
+    st.multiselect("Actor", list(vocab.ACTORS), format_func=lambda a: vocab.CONTROLLER_LABELS.get(a, a.replace("_", " ").title()),
+                   key="flt_actor", on_change=_filters_changed, placeholder="All actors")
+    st.multiselect("Confidence", list(vocab.CONFIDENCE), key="flt_confidence", on_change=_filters_changed,
+                   placeholder="Any confidence")
+    st.text_input("Search places and summaries", key="flt_q", on_change=_filters_changed,
+                  placeholder="e.g. Ar-Raqqah, Tadmur, siege")
+    st.header("Events on the map")
+    window = st.select_slider("Highlight the last", options=[7, 30, 90, 365], value=30,
+                              format_func=lambda d: f"{d} days", key="opt_window")
+    show_older = st.checkbox("Show older events (faded)", value=True, key="opt_older")
+    st.caption("Territory is estimated from the gazetteer's places and does not depend on the filters.")
+
+
+# --- Play and milestones (a full rerun: they change how the date panel runs) ---------------
+def _toggle_play():
+    playing = not st.session_state.get("fl_playing", False)
+    st.session_state.fl_playing = playing
+    if playing and appcache.get_date() >= PERIOD[1]:
+        appcache.set_date(PERIOD[0])
+
+
+def _jump():
+    label = st.session_state.get("opt_milestone")
+    if label:
+        st.session_state.fl_playing = False
+        appcache.set_date(milestones.by_label(label).date)
+
+
+playing = st.session_state.get("fl_playing", False)
+c_play, c_speed, c_jump = st.columns([1, 2, 4], vertical_alignment="bottom")
+c_play.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+              on_click=_toggle_play, key="btn_play", width="stretch",
+              type="primary")
+c_speed.selectbox("Play speed", list(PLAY_STEPS), key="opt_speed", label_visibility="collapsed")
+c_jump.selectbox("Jump to a milestone", [m.label for m in milestones.MILESTONES], index=None, key="opt_milestone",
+                 on_change=_jump, placeholder="Jump to a milestone…", label_visibility="collapsed",
+                 format_func=lambda lbl: f"{milestones.by_label(lbl).date:%d %b %Y}: {lbl}")
+
+
+def _shift(offset):
+    st.session_state.fl_playing = False
+    appcache.set_date(pd.Timestamp(appcache.get_date()) + offset)
+
+
+def _slider_moved():
+    appcache.set_date(st.session_state.fl_slider)
+
+
+def _figures(model, when: dt.date, events: pd.DataFrame):
+    """ISIS-held area, population and places on the date, and their change over 30 days."""
+    if model is not None:
+        now = model.snapshot(when).areas.set_index("controller")
+        before = model.snapshot(max(pd.Timestamp(when) - pd.Timedelta(days=30), pd.Timestamp(PERIOD[0]))).areas.set_index("controller")
+        isis, prev = now.loc["ISIS"], before.loc["ISIS"]
+
+        def delta(change, text):
+            return text if round(change) else None  # no red/green arrow for "no change"
+
+        change = isis.area_km2 - prev.area_km2
+        st.metric("ISIS-held area (estimate)", f"{isis.area_km2:,.0f} km²",
+                  delta=delta(change, f"{change:+,.0f} km² in 30 days"), delta_color="inverse")
+        change = int(isis.population - prev.population)
+        st.metric("Population of ISIS-held places", f"{int(isis.population):,}",
+                  delta=delta(change, f"{change:+,} in 30 days"), delta_color="inverse")
+        change = int(isis.places - prev.places)
+        st.metric("Places held by ISIS", f"{int(isis.places)}", delta=delta(change, f"{change:+d} in 30 days"),
+                  delta_color="inverse")
+        st.caption("Unchanged over the last 30 days." if not round(isis.area_km2 - prev.area_km2) else
+                   "Change over the last 30 days; area and population are estimates (see Sources and Methodology).")
+    else:
+        control = appcache.timeline().control_at(when)
+        st.metric("Places held by ISIS", int((control["controller"] == "ISIS").sum()))
+    lo = pd.Timestamp(when) - pd.Timedelta(days=window - 1)
+    recent = events[(events["date"] >= lo) & (events["date"] <= pd.Timestamp(when))]
+    st.markdown(f"**Events in the last {window} days** ({len(recent)})")
+    if len(recent):
+        names = ds.places.set_index("place_id")["name"]
+        rows = recent.iloc[::-1].head(8)
+        st.dataframe(pd.DataFrame({"date": rows["date"].dt.strftime("%Y-%m-%d"), "place": rows["place_id"].map(names),
+                                   "type": rows["event_type"].map(vocab.EVENT_TYPE_LABELS)}),
+                     hide_index=True, width="stretch")
+    else:
+        st.caption("None with the current filters.")
+
+
+@st.fragment(run_every=PLAY_TICK if playing else None)
+def date_panel():
+    """The slider, the step buttons, the map and the figures: rerun alone when the date moves."""
+    if st.session_state.get("fl_playing"):
+        nxt = (pd.Timestamp(appcache.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
+        appcache.set_date(nxt)
+        if nxt >= PERIOD[1]:
+            st.session_state.fl_playing = False
+            st.rerun()
+    when = appcache.get_date()
+    if st.session_state.get("fl_slider") != when:
+        st.session_state.fl_slider = when
+    st.slider("Date", min_value=PERIOD[0], max_value=PERIOD[1], step=dt.timedelta(days=1), format="YYYY-MM-DD",
+              key="fl_slider", on_change=_slider_moved)
+    for col, (label, offset) in zip(st.columns(len(STEPS)), STEPS):
+        col.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")
+
+    try:
+        model = appcache.territory()
+        model_error = None
+    except Exception as err:  # a broken territory model must not take the page down
+        model, model_error = None, err
+    events, points = appcache.event_points(appcache.get_filters())
+    if model is not None:
+        snap = model.snapshot(when)
+        territory = ("Territory", f"{id(model)}|{snap.state_date}", lambda: maps.territory_layer(snap.geojson))
+    else:
+        territory = ("Places", None, lambda: maps.places_layer(appcache.timeline().control_at(when)))
+
+    def events_group():
+        group = maps.events_layer(points, when, window_days=window, show_older=show_older)
+        maps.date_stamp(when).add_to(group)
+        return group
+
+    c_map, c_fig = st.columns([3, 1])
+    with c_map:
+        out = appcache.map_component(maps.base_map, [territory, ("Events", None, events_group)], key="map",
+                                     height=640, layer_control_factory=maps.layer_control,
+                                     center=view_center, zoom=view_zoom)
+        st.caption(maps.ATTRIBUTION_TEXT)
+    if out and out.get("center") and out.get("zoom"):
+        appcache.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
+    with c_fig:
+        st.subheader(f"{when.day} {when:%B %Y}")
+        if model_error is not None:
+            st.warning(f"Territory is not available ({model_error}); showing places instead.")
+        _figures(model, when, events)
+
+
+date_panel()
