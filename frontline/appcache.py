@@ -222,7 +222,8 @@ def overlay_table(path) -> pd.DataFrame:
 # so a slider move only costs the date's layers. Layer scripts can be cached by a key.
 
 @st.cache_resource(show_spinner=False)
-def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, _factory, _control_factory) -> dict:
+def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, preload_names: tuple[str, ...],
+                _factory, _control_factory, _preload) -> dict:
     import streamlit_folium as sf
 
     m = _factory()
@@ -232,7 +233,7 @@ def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, _fact
     parts["script"] = sf._get_map_string(m)
     parts["id"] = sf.get_full_id(m)
     css, js = [], []
-    for el in assets._walk(m):
+    for el in [*assets._walk(m), *_preload]:
         css.extend(href for _, href in getattr(el, "default_css", []) or [])
         js.extend(src for _, src in getattr(el, "default_js", []) or [])
     parts["css_links"], parts["js_links"] = list(dict.fromkeys(css)), list(dict.fromkeys(js))
@@ -252,18 +253,22 @@ def _group_script(cache_key: str, idx: int, _build) -> str:
 
 
 def map_component(base_factory, groups, key: str, height: int = 640, layer_control_factory=None,
-                  center=None, zoom=None, returned_objects=("center", "zoom")):
+                  center=None, zoom=None, returned_objects=("center", "zoom"), preload=()):
     """Draw ``base_factory()`` (rendered once) with date-dependent ``groups``; like ``st_folium``.
 
     ``groups`` is a list of ``(name, cache_key or None, build)``: ``build()`` returns the
     folium FeatureGroup; with a ``cache_key`` its script is built once per key.
+    ``preload`` lists folium elements whose JS/CSS the map loads when it mounts: the
+    component loads scripts only then, so a layer that may be switched on later (a marker
+    cluster, a heat map) must name its plugins here.
     Returns the component's value (``center``, ``zoom`` as asked by ``returned_objects``).
     """
     import streamlit_folium as sf
 
     names = tuple(name for name, _, _ in groups)
+    preload = tuple(preload)
     parts = _base_parts(f"{base_factory.__module__}.{base_factory.__qualname__}", names, key,
-                        base_factory, layer_control_factory)
+                        tuple(type(el).__name__ for el in preload), base_factory, layer_control_factory, preload)
     scripts = []
     for idx, (name, cache_key, build) in enumerate(groups):
         if cache_key is None:

@@ -15,6 +15,8 @@ DATA_DIR = Path(os.environ.get("FRONTLINE_DATA_DIR", ROOT / "data"))
 EVENTS_PATH = Path(os.environ.get("FRONTLINE_EVENTS", DATA_DIR / "events.csv"))
 PLACES_PATH = Path(os.environ.get("FRONTLINE_PLACES", DATA_DIR / "places.csv"))
 BASEMAP_DIR = DATA_DIR / "basemap"
+#: Imported event tables (``python -m frontline import``) that the map can overlay; git-ignored.
+IMPORTS_DIR = Path(os.environ.get("FRONTLINE_IMPORTS_DIR", DATA_DIR / "imports"))
 
 #: Where the map's JS/CSS are copied at set-up (served by Streamlit at /app/static/).
 STATIC_DIR = ROOT / "static"

@@ -21,7 +21,7 @@ import pandas as pd
 from .safety import html_text
 from . import assets, config
 
-__all__ = ["filter_overlay", "overlay_layer", "overlay_files", "KINDS", "STYLE"]
+__all__ = ["filter_overlay", "overlay_layer", "overlay_files", "plugin_elements", "KINDS", "STYLE"]
 
 KINDS = ("cluster", "heat")
 
@@ -37,10 +37,23 @@ _CALLBACK = """function (row) {
 }""" % STYLE
 
 
-def overlay_files(folder: Path | str = config.DATA_DIR / "imports") -> list[Path]:
+def overlay_files(folder: Path | str = config.IMPORTS_DIR) -> list[Path]:
     """The imported tables (``*.parquet``) in ``folder``, by name; empty when there is none."""
     folder = Path(folder)
     return sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+
+
+def plugin_elements(local_assets: bool = True) -> list:
+    """Empty instances of the plugins :func:`overlay_layer` draws with, to load their JS/CSS up front.
+
+    A map component that mounts once (``appcache.map_component(preload=...)``) loads its
+    scripts only then, so an overlay switched on later needs them preloaded.
+    """
+    elements = [folium.plugins.MarkerCluster(), folium.plugins.HeatMap([])]
+    if local_assets:
+        for el in elements:
+            assets.localize(el)
+    return elements
 
 
 def filter_overlay(table: pd.DataFrame, *, start=None, end=None, days: int | None = None, isis_only: bool = False,

@@ -41,7 +41,7 @@ from .timeline import ControlTimeline, _day, parse_date
 
 __all__ = [
     "TerritoryModel", "Snapshot", "TerritoryError", "CONTESTED", "UNASSIGNED", "TERRITORY_CLASSES",
-    "TERRITORY_COLORS", "TERRITORY_LABELS", "REACH_KM", "EQUAL_AREA_CRS", "feature_collection",
+    "TERRITORY_COLORS", "TERRITORY_LABELS", "REACH_KM", "OUTER_REACH_KM", "EQUAL_AREA_CRS", "feature_collection",
 ]
 
 CONTESTED = "CONTESTED"
@@ -60,6 +60,12 @@ TERRITORY_LABELS: dict[str, str] = {
 #: Syria's 65 districts ~2,850 km2 (30 km); a governorate capital reaches further.
 REACH_KM: dict[str, float] = {"city": 45.0, "town": 30.0, "area": 25.0, "village": 15.0, "site": 15.0}
 DEFAULT_REACH_KM = 20.0
+#: How far (km) from its place a cell can be held *behind the lines*: the part of a cell
+#: beyond the reach and within this radius (its *ring*) takes the place's holder only when
+#: the place and every Voronoi neighbour have that same holder and none is contested.
+#: Two places of one side up to 200 km apart with no other side around them thus close
+#: the gap between them; land farther than this from every place stays unassigned.
+OUTER_REACH_KM = 100.0
 
 #: Equal-area projection for cells and areas (Lambert azimuthal equal-area on WGS84,
 #: centred on the region, so buffers are also near true distance: < 0.5 % off at the edges).
@@ -73,6 +79,8 @@ COORD_DECIMALS = 4
 
 _COUNTRY_A3 = {"SY": "SYR", "IQ": "IRQ"}
 _MARGIN_M = 5000.0
+#: How far (m) a circle's arc runs past the edge of its own cell, so that it is noded there.
+_NODE_OVERSHOOT_M = 50.0
 
 
 @dataclass(frozen=True)
@@ -125,12 +133,54 @@ def _generators(places: pd.DataFrame, xy: np.ndarray) -> tuple[np.ndarray, np.nd
     return codes.astype(np.int64), first
 
 
-def _build_faces(places: pd.DataFrame, basemap_dir: Path):
-    """Cut both countries into faces, each inside one place's capped cell or in no cell.
+@dataclass(frozen=True)
+class _Partition:
+    """The static cut of both countries: faces (equal-area metres) and what each belongs to."""
 
-    Returns ``(faces_laea, face_gen, gen_of_place, first_place_of_gen, countries)``; ``face_gen`` is the
-    generator of each face, or -1 for land beyond every reach.
+    faces: np.ndarray          # shapely Polygons, an exact coverage of both countries
+    face_gen: np.ndarray       # the generator whose Voronoi cell holds each face, -1 if its country has none
+    face_zone: np.ndarray      # CORE (within reach), RING (reach..outer reach) or BEYOND
+    gen_of_place: np.ndarray   # generator of each place
+    first_place: np.ndarray    # the place that labels each generator
+    neighbours: np.ndarray     # (k, 2) generator pairs whose cells share an edge (also across the border)
+    countries: dict
+
+
+_CORE, _RING, _BEYOND = 0, 1, 2
+
+
+def _arcs(centres: np.ndarray, radius_m: np.ndarray, cells: np.ndarray, margin) -> list:
+    """Each circle's arc inside its own cell (a hair wider, so the arc crosses the cell's edge and is noded there)."""
+    circles = shapely.buffer(shapely.points(centres), radius_m, quad_segs=CIRCLE_QUAD_SEGS)
+    arcs = shapely.intersection(shapely.boundary(circles), shapely.buffer(cells, _NODE_OVERSHOOT_M))
+    return list(shapely.intersection(arcs, margin))
+
+
+def _neighbour_pairs(faces: np.ndarray, face_gen: np.ndarray) -> np.ndarray:
+    """Pairs of generators whose cells share an edge, read off the faces' shared segments.
+
+    The faces come from one noded arrangement, so two faces that touch along an edge hold
+    exactly the same segment; a point contact is not a neighbour.
     """
+    rings, ring_face = shapely.get_rings(faces, return_index=True)
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    same = ring_of[1:] == ring_of[:-1]
+    a, b = xy[:-1][same], xy[1:][same]
+    seg_face = ring_face[ring_of[:-1][same]]
+    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
+    lo, hi = np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)
+    _, seg = np.unique(np.column_stack([lo, hi]), axis=0, return_inverse=True)
+    order = np.argsort(seg.ravel(), kind="stable")
+    seg, seg_face = seg.ravel()[order], seg_face[order]
+    shared = np.flatnonzero(seg[1:] == seg[:-1])
+    g1, g2 = face_gen[seg_face[shared]], face_gen[seg_face[shared + 1]]
+    keep = (g1 >= 0) & (g2 >= 0) & (g1 != g2)
+    pairs = np.sort(np.column_stack([g1[keep], g2[keep]]), axis=1)
+    return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), dtype=np.int64)
+
+
+def _build_faces(places: pd.DataFrame, basemap_dir: Path) -> _Partition:
+    """Cut both countries into faces, each inside one place's cell and one zone of it."""
     to_laea = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True).transform
     countries = _countries(basemap_dir, to_laea)
     x, y = to_laea(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
@@ -141,6 +191,7 @@ def _build_faces(places: pd.DataFrame, basemap_dir: Path):
     reach = _reach_m(places["kind"])
     gen_reach = np.zeros(len(first))
     np.maximum.at(gen_reach, gen_of_place, reach)
+    gen_outer = np.maximum(gen_reach, OUTER_REACH_KM * 1000.0)
 
     # Lines run a little past each border (clipped to a buffer), so that they cross it and
     # are noded there: a line clipped exactly at the border would end a hair short of it and
@@ -152,16 +203,20 @@ def _build_faces(places: pd.DataFrame, basemap_dir: Path):
             continue
         margin = shapely.buffer(country, _MARGIN_M)
         if len(idx) >= 2:
-            cells = shapely.voronoi_polygons(shapely.multipoints(gen_xy[idx]), extend_to=margin)
-            lines.extend(shapely.intersection(shapely.boundary(shapely.get_parts(cells)), margin))
-        circles = shapely.buffer(shapely.points(gen_xy[idx]), gen_reach[idx], quad_segs=CIRCLE_QUAD_SEGS)
-        lines.extend(shapely.intersection(shapely.boundary(circles), margin))
+            cells = shapely.voronoi_polygons(shapely.multipoints(gen_xy[idx]), extend_to=margin, ordered=True)
+            cells = np.asarray(shapely.get_parts(cells))
+            lines.extend(shapely.intersection(shapely.boundary(cells), margin))
+        else:
+            cells = np.array([margin])
+        lines.extend(_arcs(gen_xy[idx], gen_reach[idx], cells, margin))
+        lines.extend(_arcs(gen_xy[idx], gen_outer[idx], cells, margin))
     noded = shapely.union_all([ln for ln in lines if not ln.is_empty])
     faces = np.asarray(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
     probe = shapely.point_on_surface(faces)
     px, py = shapely.get_coordinates(probe).T
 
     face_gen = np.full(len(faces), -1, dtype=np.int64)
+    face_zone = np.full(len(faces), _BEYOND, dtype=np.int8)
     keep = np.zeros(len(faces), dtype=bool)
     for code, country in countries.items():
         inside = shapely.contains_xy(country, px, py) & ~keep
@@ -171,9 +226,13 @@ def _build_faces(places: pd.DataFrame, basemap_dir: Path):
             continue
         d2 = (px[inside, None] - gen_xy[idx, 0]) ** 2 + (py[inside, None] - gen_xy[idx, 1]) ** 2
         near = d2.argmin(axis=1)
-        within = np.sqrt(d2[np.arange(len(near)), near]) <= gen_reach[idx][near]
-        face_gen[np.flatnonzero(inside)] = np.where(within, idx[near], -1)
-    return faces[keep], face_gen[keep], gen_of_place, first, countries
+        dist = np.sqrt(d2[np.arange(len(near)), near])
+        rows = np.flatnonzero(inside)
+        face_gen[rows] = idx[near]
+        face_zone[rows] = np.where(dist <= gen_reach[idx][near], _CORE,
+                                   np.where(dist <= gen_outer[idx][near], _RING, _BEYOND))
+    faces, face_gen, face_zone = faces[keep], face_gen[keep], face_zone[keep]
+    return _Partition(faces, face_gen, face_zone, gen_of_place, first, _neighbour_pairs(faces, face_gen), countries)
 
 
 def _ring_coords(ring) -> list:
@@ -241,15 +300,19 @@ class TerritoryModel:
     def __init__(self, places: pd.DataFrame, events: pd.DataFrame, basemap_dir=config.BASEMAP_DIR):
         self.places = places.reset_index(drop=True)
         self.timeline = ControlTimeline(self.places, events)
-        faces, face_gen, gen_of_place, first, countries = _build_faces(self.places, Path(basemap_dir))
-        self._face_gen = face_gen
-        self._gen_of_place = gen_of_place
-        self._gen_first_place = first
-        self._face_area_km2 = shapely.area(faces) / 1e6
+        part = _build_faces(self.places, Path(basemap_dir))
+        self._face_gen = part.face_gen
+        self._face_zone = part.face_zone
+        self._gen_of_place = part.gen_of_place
+        self._gen_first_place = part.first_place
+        #: Generator pairs whose cells share an edge (within a country or across the border).
+        self.neighbours = part.neighbours
+        self._face_area_km2 = shapely.area(part.faces) / 1e6
         to_wgs = pyproj.Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True).transform
-        self._faces = np.asarray(shapely.transform(faces, lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1]))))
-        self.countries = countries
-        self.country_area_km2 = float(sum(shapely.area(g) for g in countries.values()) / 1e6)
+        self._faces = np.asarray(shapely.transform(part.faces,
+                                                   lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1]))))
+        self.countries = part.countries
+        self.country_area_km2 = float(sum(shapely.area(g) for g in part.countries.values()) / 1e6)
         self._population = pd.to_numeric(self.places.get("population"), errors="coerce").fillna(0).to_numpy(np.int64)
         self._class_index = {c: i for i, c in enumerate(TERRITORY_CLASSES)}
         lo = int(_day([vocab.PERIOD_START])[0])
@@ -273,11 +336,24 @@ class TerritoryModel:
         cls[contested] = self._class_index[CONTESTED]
         return cls
 
+    def _behind_the_lines(self, gen_cls: np.ndarray) -> np.ndarray:
+        """Per generator: it is held (not contested) and every neighbour has the same class."""
+        ok = gen_cls < len(vocab.CONTROLLERS)
+        a, b = self.neighbours[:, 0], self.neighbours[:, 1]
+        differ = gen_cls[a] != gen_cls[b]
+        ok[a[differ]] = False
+        ok[b[differ]] = False
+        return ok
+
     def _face_classes(self, place_cls: np.ndarray) -> np.ndarray:
+        """Class of every face: a core takes its place's class, a ring only behind the lines."""
         gen_cls = place_cls[self._gen_first_place] if len(place_cls) else np.array([], dtype=np.int64)
         out = np.full(len(self._face_gen), self._class_index[UNASSIGNED], dtype=np.int64)
-        held = self._face_gen >= 0
-        out[held] = gen_cls[self._face_gen[held]]
+        core = self._face_zone == _CORE
+        out[core] = gen_cls[self._face_gen[core]]
+        ring = self._face_zone == _RING
+        ring[ring] = self._behind_the_lines(gen_cls)[self._face_gen[ring]]
+        out[ring] = gen_cls[self._face_gen[ring]]
         return out
 
     def _areas(self, place_cls: np.ndarray, face_cls: np.ndarray) -> pd.DataFrame:
@@ -321,9 +397,10 @@ class TerritoryModel:
         hit = self._class_geoms.get(key)
         if hit is None:
             if TERRITORY_CLASSES[i] == UNASSIGNED:
-                if self._unassigned is None:  # the land beyond every reach never changes: union it once
-                    self._unassigned = _union(self._faces[self._face_gen < 0])
-                extra = self._faces[mask & (self._face_gen >= 0)]
+                beyond = self._face_zone == _BEYOND
+                if self._unassigned is None:  # the land beyond every outer reach never changes: union it once
+                    self._unassigned = _union(self._faces[beyond])
+                extra = self._faces[mask & ~beyond]
                 geom = _union(np.append(extra, self._unassigned)) if len(extra) else self._unassigned
             else:
                 geom = _union(self._faces[mask])

@@ -24,3 +24,14 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 
 def add_format_option(parser: argparse.ArgumentParser, choices=("csv", "json")) -> None:
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format (default: %(default)s)")
+
+
+def write_table(table, fmt: str, float_format: str | None = None) -> None:
+    """Print a DataFrame to stdout as CSV or as a JSON list of records."""
+    import sys
+
+    if fmt == "json":
+        table.to_json(sys.stdout, orient="records", indent=1, force_ascii=False)
+        print()
+    else:
+        table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format=float_format)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from . import add_command, add_data_options, add_format_option
+from . import add_command, add_data_options, add_format_option, write_table
 
 
 def register(sub) -> None:
@@ -30,9 +28,5 @@ def run(args) -> int:
     ds = load_strict(args.events, args.places)
     areas = TerritoryModel(ds.places, ds.events).areas_on(when)
     areas = areas[["controller", "area_km2", "places", "population"]]
-    if args.format == "json":
-        areas.to_json(sys.stdout, orient="records", indent=1)
-        print()
-    else:
-        areas.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.1f")
+    write_table(areas, args.format, float_format="%.1f")
     return 0

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from . import add_command, add_data_options, add_format_option
+from . import add_command, add_data_options, add_format_option, write_table
 
 
 def register(sub) -> None:
@@ -27,9 +25,5 @@ def run(args) -> int:
     ds = load_strict(args.events, args.places)
     table = ControlTimeline(ds.places, ds.events).control_at(when)
     table["since"] = table["since"].dt.strftime("%Y-%m-%d").fillna("")
-    if args.format == "json":
-        table.to_json(sys.stdout, orient="records", indent=1, force_ascii=False)
-        print()
-    else:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+    write_table(table, args.format)
     return 0

@@ -16,7 +16,7 @@ from . import cartography as carto
 from .. import vocab
 from .briefing import CONTESTED, METHOD_NOTE, Briefing, controller_color, controller_label, format_area, format_date
 from .presets import Preset
-from .static import TITLE, _new_figure, draw_map, render_context
+from .static import TITLE, _new_figure, draw_map, draw_marking, render_context
 
 __all__ = ["multiples_figure", "grid_shape", "TIGHT_BOUNDS"]
 
@@ -53,13 +53,7 @@ def multiples_figure(briefing: Briefing, dates, preset: Preset, marking: str = "
     with render_context():
         fig, renderer = _new_figure(W, H, preset.dpi)
         margin = 0.3 * s
-        band = 0.28 * s if marking else 0.0
-        if marking:
-            for yb in (H - band, 0):
-                fig.add_artist(Rectangle((0, yb / H), 1, band / H, transform=fig.transFigure, facecolor="#f3e9e4",
-                                         edgecolor="none"))
-                fig.text(0.5, (yb + band / 2) / H, marking, ha="center", va="center", fontsize=9.5 * s,
-                         fontweight="bold", color="#7a1010")
+        band = draw_marking(fig, marking, W, H, s)
         top = H - band - 0.2 * s
         fig.text(margin / W, top / H, title, fontsize=19 * s, fontweight="bold", va="top", color=carto.STYLE["text"])
         span = f"{format_date(dates[0])} to {format_date(dates[-1])}" if len(dates) > 1 else format_date(dates[0])

@@ -196,6 +196,22 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
     return y
 
 
+
+def draw_marking(fig, marking: str, W: float, H: float, s: float) -> float:
+    """Draw the marking line (a handling caveat) as a band at the top and bottom; return the band's height.
+
+    No marking draws nothing and returns 0.
+    """
+    if not marking:
+        return 0.0
+    band = 0.28 * s
+    for yb in (H - band, 0):
+        fig.add_artist(Rectangle((0, yb / H), 1, band / H, transform=fig.transFigure, facecolor="#f3e9e4",
+                                 edgecolor="none"))
+        fig.text(0.5, (yb + band / 2) / H, marking, ha="center", va="center", fontsize=9.5 * s,
+                 fontweight="bold", color="#7a1010")
+    return band
+
 def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", title: str = TITLE) -> Figure:
     """The full briefing page of one date at ``preset`` (see the module docstring)."""
     when = briefing.snapshot(when).date
@@ -204,13 +220,7 @@ def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", titl
     with render_context():
         fig, renderer = _new_figure(W, H, preset.dpi)
         margin = 0.3 * s
-        band = 0.28 * s if marking else 0.0
-        if marking:
-            for yb in (H - band, 0):
-                fig.add_artist(Rectangle((0, yb / H), 1, band / H, transform=fig.transFigure, facecolor="#f3e9e4",
-                                         edgecolor="none"))
-                fig.text(0.5, (yb + band / 2) / H, marking, ha="center", va="center", fontsize=9.5 * s,
-                         fontweight="bold", color="#7a1010")
+        band = draw_marking(fig, marking, W, H, s)
         top = H - band - 0.22 * s
         fig.text(margin / W, top / H, title, fontsize=21 * s, fontweight="bold", va="top", color=carto.STYLE["text"])
         filt = describe_filters(briefing.filters)
