@@ -8,13 +8,13 @@ each other by their file (``st.switch_page("pages/0_Map.py")``).
 import streamlit as st
 
 PAGES = [
-    st.Page("pages/0_Map.py", title="Map", icon=":material/map:", default=True),
-    st.Page("pages/1_Timeline.py", title="Timeline", icon=":material/timeline:", url_path="Timeline"),
-    st.Page("pages/2_Events.py", title="Events", icon=":material/list:", url_path="Events"),
-    st.Page("pages/3_Sources_and_Methodology.py", title="Sources and Methodology", icon=":material/menu_book:",
+    st.Page("pages/0_Map.py", title="Map", default=True),
+    st.Page("pages/1_Timeline.py", title="Timeline", url_path="Timeline"),
+    st.Page("pages/2_Events.py", title="Events", url_path="Events"),
+    st.Page("pages/3_Sources_and_Methodology.py", title="Sources and Methodology",
             url_path="Sources_and_Methodology"),
-    st.Page("pages/4_Briefing.py", title="Briefing", icon=":material/slideshow:", url_path="Briefing"),
-    st.Page("pages/5_Curate.py", title="Curate", icon=":material/edit_note:", url_path="Curate"),
+    st.Page("pages/4_Briefing.py", title="Briefing", url_path="Briefing"),
+    st.Page("pages/5_Curate.py", title="Curate", url_path="Curate"),
 ]
 
 st.navigation(PAGES).run()

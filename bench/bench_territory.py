@@ -36,7 +36,12 @@ def main() -> int:
         times.append((time.perf_counter() - t) * 1000)
     sizes = [len(json.dumps(model.snapshot(d).geojson, separators=(",", ":"))) / 1024 for d in days[::30]]
 
-    print(f"data: {len(ds.places)} places, {len(ds.events)} events, {n} state dates, {len(model._faces)} faces")
+    print(f"data: {len(ds.places)} places, {len(ds.events)} events, {n} state dates, {len(model._faces)} faces, "
+          f"{len(model._neighbours)} neighbour pairs")
+    series = model.area_series()
+    unassigned = series.loc[series["controller"] == "UNASSIGNED", "area_km2"]
+    print(f"unassigned: {unassigned.min():,.0f}-{unassigned.max():,.0f} km2 of {model.country_area_km2:,.0f} km2 "
+          f"(median {unassigned.median():,.0f})")
     print(f"cold: cells {t_cells:.2f} s; all {n} snapshots (cells + polygons + GeoJSON) {t_cold:.2f} s  (target < 10 s)")
     print(f"warm: one date median {statistics.median(times):.3f} ms, max {max(times):.3f} ms over {len(times)} dates "
           f"(target < 5 ms)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 from pathlib import Path
 
@@ -252,6 +253,25 @@ def _group_script(cache_key: str, idx: int, _build) -> str:
     return sf._get_feature_group_string(_build(), folium.Map(tiles=None), idx)
 
 
+#: Appended to the date's layers: streamlit-folium adds every new feature group to the map,
+#: so a layer the user switched off would come back at the next date. This remembers the
+#: layer switcher's clicks in the map's frame (``window.__flHidden``, by layer name) and takes
+#: those layers off again before the switcher is rebuilt (it then shows them unticked).
+_KEEP_HIDDEN_JS = """
+(function(m, names, groups){
+    var hidden = window.__flHidden = window.__flHidden || {};
+    if (!window.__flWatching) {
+        window.__flWatching = true;
+        // only the user's clicks count: the component also removes the old layers when it swaps them
+        var clicked = function(){ return window.layer_control && window.layer_control._handlingClick; };
+        m.on("overlayadd", function(e){ if (clicked()) delete hidden[e.name]; });
+        m.on("overlayremove", function(e){ if (clicked()) hidden[e.name] = true; });
+    }
+    names.forEach(function(name, i){ if (hidden[name]) m.removeLayer(groups[i]); });
+})(map_div, %(names)s, [%(groups)s]);
+"""
+
+
 def map_component(base_factory, groups, key: str, height: int = 640, layer_control_factory=None,
                   center=None, zoom=None, returned_objects=("center", "zoom"), preload=()):
     """Draw ``base_factory()`` (rendered once) with date-dependent ``groups``; like ``st_folium``.
@@ -275,6 +295,8 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
             scripts.append(sf._get_feature_group_string(build(), folium.Map(tiles=None), idx))
         else:
             scripts.append(_group_script(f"{cache_key}|{name}", idx, build))
+    scripts.append(_KEEP_HIDDEN_JS % {"names": json.dumps(list(names)),
+                                      "groups": ", ".join(f"feature_group_feature_group_{i}" for i in range(len(names)))})
     defaults = {k: v for k, v in {"zoom": parts["zoom"], "center": None}.items() if k in returned_objects}
 
     def _on_change():

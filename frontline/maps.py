@@ -23,7 +23,7 @@ from .safety import html_text
 
 __all__ = ["base_map", "locator_map", "places_layer", "event_layer", "legend_html", "STYLE", "CENTER", "ZOOM",
            "EVENT_STYLE", "TERRITORY_STYLE", "territory_layer", "event_points", "events_layer", "date_stamp",
-           "DATE_LABEL_ID", "BASEMAP_PANE", "layer_control", "ATTRIBUTION_TEXT"]
+           "DATE_LABEL_ID", "BASEMAP_PANE", "layer_control", "ATTRIBUTION_TEXT", "recent_events_html"]
 
 CENTER = (34.8, 41.0)
 ZOOM = 6
@@ -42,7 +42,10 @@ STYLE = {
 def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool = True) -> folium.Map:
     """The constant base map: bundled vector basemap, scale bar, fullscreen, optional online tiles."""
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
-                   prefer_canvas=True, height=height, min_zoom=4, max_zoom=14)
+                   prefer_canvas=True, height=height)
+    # With tiles=None folium passes min_zoom/max_zoom to no layer; the map itself needs them
+    # (the overlay's marker clusters fail with "Map has no maxZoom specified" otherwise).
+    m.options.update(min_zoom=4, max_zoom=14)
     m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
     _Panes().add_to(m)
     _vector_basemap(m)
@@ -147,6 +150,28 @@ def legend_html(map_legend: bool = False) -> str:
     return f'<div class="frontline-legend" style="font-size:0.85rem">{items}</div>'
 
 
+def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 8) -> str:
+    """The ``limit`` latest events as a small HTML table (date, place, type), newest first; text escaped.
+
+    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2015-05-21"]), "place_id": ["tadmur"],
+    ...                    "event_type": ["control_change"]})
+    >>> pl = pd.DataFrame({"place_id": ["tadmur"], "name": ["Tadmur <Palmyra>"]})
+    >>> "<td>2015-05-21</td><td>Tadmur &lt;Palmyra&gt;</td><td>Change of control</td>" in recent_events_html(ev, pl)
+    True
+    >>> recent_events_html(ev.iloc[:0], pl)
+    ''
+    """
+    if not len(events):
+        return ""
+    rows = events.sort_values("date", kind="stable").iloc[::-1].head(limit)
+    names = places.set_index("place_id")["name"]
+    cells = zip(rows["date"].dt.strftime("%Y-%m-%d"), rows["place_id"].map(names).fillna(rows["place_id"]),
+                rows["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(rows["event_type"]))
+    body = "".join(f"<tr><td>{d}</td><td>{html_text(p)}</td><td>{html_text(t)}</td></tr>" for d, p, t in cells)
+    return ('<table class="fl-recent" style="width:100%;font-size:0.85rem;border-collapse:collapse">'
+            f"<thead><tr><th>Date</th><th>Place</th><th>Type</th></tr></thead><tbody>{body}</tbody></table>")
+
+
 def event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
     """Events as red-ringed points with a tooltip (date, place, type); text is escaped."""
     features = []
@@ -191,6 +216,9 @@ _CSS = (
     ".fl-legend summary{cursor:pointer;font-weight:600}"
     ".fl-sw{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-2px;border:1px solid #666}"
     ".fl-pop{font:13px/1.4 system-ui,sans-serif;max-width:320px}.fl-pop .fl-src{color:#555;font-size:12px}"
+    # imported-events clusters (frontline.overlay) in neutral greys, not in the controllers' colours
+    ".marker-cluster{background:rgba(40,40,40,.35)!important}"
+    ".marker-cluster div{background:rgba(25,25,25,.85)!important;color:#fff!important;font-weight:700}"
 )
 
 

@@ -6,18 +6,22 @@ assumptions and limits are in ``docs/methodology_territory.md``):
 1. Syria and Iraq (Natural Earth borders, simplified to ~1 km) are projected to an
    equal-area Lambert azimuthal projection centred on the region (pyproj).
 2. Within each country, every place gets its Voronoi cell (the land nearer to it than
-   to any other place of that country), capped at a *reach* radius that depends on the
-   kind of place (:data:`REACH_KM`): a town's garrison holds its district, not the
-   empty desert 150 km away.
-3. The land beyond every reach is ``UNASSIGNED`` (sparsely populated desert, or no place
-   in the gazetteer yet), so that the classes together cover both countries and a lone
-   desert town does not claim thousands of km2 it never held.
-4. A place under an open offensive or siege gives its capped cell to ``CONTESTED``.
+   to any other place of that country). Two places are *neighbours* when their cells
+   share an edge, within a country or across the Syria-Iraq border.
+3. Each cell is cut into its *core*, within a *reach* that depends on the kind of place
+   (:data:`REACH_KM`: a town's garrison holds its district), and its *ring*, from the
+   reach out to :data:`OUTER_REACH_KM`; the rest of the cell is ``UNASSIGNED`` on every date.
+4. On a date, a core takes its place's controller (``CONTESTED`` while an offensive or
+   siege on it is open). A ring takes it only *behind the lines*: when the place and every
+   neighbour have the same controller and none is contested; otherwise it is
+   ``UNASSIGNED`` (land between the sides). So a lone desert town among enemies holds
+   no more than its reach, and a front line leaves the land between the sides unassigned.
 
-The cells never change; only their labels do, and only on event dates. The cells are
-cut once into *faces* (a planar partition, an exact coverage), so a date's polygons are
-a ``coverage_union`` of its faces per label and its areas are sums of face areas.
-Snapshots are cached per change date: a slider move is a binary search and a dict lookup.
+The cells, zones and neighbours never change; only labels do, and only on event dates.
+The cells are cut once into *faces* (a planar partition, an exact coverage), so a date's
+polygons are a ``coverage_union`` of its faces per label and its areas are sums of face
+areas. Snapshots are cached per change date: a slider move is a binary search and a dict
+lookup.
 
 >>> TERRITORY_LABELS[CONTESTED]
 'Contested'
@@ -52,7 +56,7 @@ TERRITORY_COLORS: dict[str, str] = {**vocab.CONTROLLER_COLORS, CONTESTED: vocab.
 TERRITORY_LABELS: dict[str, str] = {
     **vocab.CONTROLLER_LABELS,
     CONTESTED: "Contested",
-    UNASSIGNED: "Not assigned (sparsely populated, or no place in the gazetteer)",
+    UNASSIGNED: "Not assigned (between the sides, empty desert, or no place in the gazetteer)",
 }
 
 #: How far (km) a place's holder is assumed to control the land around it, by kind.
@@ -74,6 +78,8 @@ EQUAL_AREA_CRS = "+proj=laea +lat_0=34.5 +lon_0=42 +datum=WGS84 +units=m +no_def
 BORDER_TOLERANCE_M = 1000.0
 #: Segments per quarter circle for the reach circles (a 24-gon: ~8 km sides at 30 km).
 CIRCLE_QUAD_SEGS = 6
+#: Segments per quarter circle for the outer-reach circles (a 48-gon: ~13 km sides at 100 km).
+OUTER_CIRCLE_QUAD_SEGS = 12
 #: Decimal places of GeoJSON coordinates (1e-4 degree ~ 10 m).
 COORD_DECIMALS = 4
 
@@ -81,6 +87,8 @@ _COUNTRY_A3 = {"SY": "SYR", "IQ": "IRQ"}
 _MARGIN_M = 5000.0
 #: How far (m) a circle's arc runs past the edge of its own cell, so that it is noded there.
 _NODE_OVERSHOOT_M = 50.0
+#: The zones of a cell: within the reach, from the reach to the outer reach, beyond.
+_CORE, _RING, _BEYOND = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -146,12 +154,9 @@ class _Partition:
     countries: dict
 
 
-_CORE, _RING, _BEYOND = 0, 1, 2
-
-
-def _arcs(centres: np.ndarray, radius_m: np.ndarray, cells: np.ndarray, margin) -> list:
+def _arcs(centres: np.ndarray, radius_m: np.ndarray, cells: np.ndarray, margin, quad_segs: int) -> list:
     """Each circle's arc inside its own cell (a hair wider, so the arc crosses the cell's edge and is noded there)."""
-    circles = shapely.buffer(shapely.points(centres), radius_m, quad_segs=CIRCLE_QUAD_SEGS)
+    circles = shapely.buffer(shapely.points(centres), radius_m, quad_segs=quad_segs)
     arcs = shapely.intersection(shapely.boundary(circles), shapely.buffer(cells, _NODE_OVERSHOOT_M))
     return list(shapely.intersection(arcs, margin))
 
@@ -208,8 +213,8 @@ def _build_faces(places: pd.DataFrame, basemap_dir: Path) -> _Partition:
             lines.extend(shapely.intersection(shapely.boundary(cells), margin))
         else:
             cells = np.array([margin])
-        lines.extend(_arcs(gen_xy[idx], gen_reach[idx], cells, margin))
-        lines.extend(_arcs(gen_xy[idx], gen_outer[idx], cells, margin))
+        lines.extend(_arcs(gen_xy[idx], gen_reach[idx], cells, margin, CIRCLE_QUAD_SEGS))
+        lines.extend(_arcs(gen_xy[idx], gen_outer[idx], cells, margin, OUTER_CIRCLE_QUAD_SEGS))
     noded = shapely.union_all([ln for ln in lines if not ln.is_empty])
     faces = np.asarray(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
     probe = shapely.point_on_surface(faces)
@@ -306,7 +311,7 @@ class TerritoryModel:
         self._gen_of_place = part.gen_of_place
         self._gen_first_place = part.first_place
         #: Generator pairs whose cells share an edge (within a country or across the border).
-        self.neighbours = part.neighbours
+        self._neighbours = part.neighbours
         self._face_area_km2 = shapely.area(part.faces) / 1e6
         to_wgs = pyproj.Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True).transform
         self._faces = np.asarray(shapely.transform(part.faces,
@@ -323,6 +328,19 @@ class TerritoryModel:
         self._unassigned = None
         self._class_geoms: dict[tuple[int, bytes], tuple] = {}
 
+    def neighbours_of(self, place_id: str) -> list[str]:
+        """The places whose cells share an edge with ``place_id``'s cell, sorted (one per cell).
+
+        Raises :class:`~frontline.errors.TerritoryError` for a place not in the gazetteer.
+        """
+        ids = self.places["place_id"].astype(str).to_numpy()
+        found = np.flatnonzero(ids == str(place_id))
+        if not len(found):
+            raise TerritoryError(f"unknown place {place_id!r}; use a place_id from places.csv")
+        g = self._gen_of_place[found[0]]
+        pairs = self._neighbours[(self._neighbours == g).any(axis=1)]
+        return sorted(ids[self._gen_first_place[pairs[pairs != g]]])
+
     # -- labels and areas (no geometry) -------------------------------------------------
     @property
     def state_dates(self) -> list[pd.Timestamp]:
@@ -337,9 +355,9 @@ class TerritoryModel:
         return cls
 
     def _behind_the_lines(self, gen_cls: np.ndarray) -> np.ndarray:
-        """Per generator: it is held (not contested) and every neighbour has the same class."""
-        ok = gen_cls < len(vocab.CONTROLLERS)
-        a, b = self.neighbours[:, 0], self.neighbours[:, 1]
+        """Per generator: it is held (not contested), has neighbours, and every one has the same class."""
+        a, b = self._neighbours[:, 0], self._neighbours[:, 1]
+        ok = (gen_cls < len(vocab.CONTROLLERS)) & (np.bincount(np.r_[a, b], minlength=len(gen_cls)) > 0)
         differ = gen_cls[a] != gen_cls[b]
         ok[a[differ]] = False
         ok[b[differ]] = False

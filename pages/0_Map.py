@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from frontline import appcache, maps, milestones, vocab
+from frontline import appcache, config, maps, milestones, overlay, vocab
 from frontline.viewstate import PERIOD
 
 st.set_page_config(page_title="Frontline: ISIS territory 2014-2019", layout="wide")
@@ -67,6 +67,22 @@ with st.sidebar:
                               format_func=lambda d: f"{d} days", key="opt_window")
     show_older = st.checkbox("Show older events (faded)", value=True, key="opt_older")
     st.caption("Territory is estimated from the gazetteer's places and does not depend on the filters.")
+    with st.expander("Imported events overlay", icon=":material/layers:"):
+        imported = {p.name: p for p in overlay.overlay_files(config.IMPORTS_DIR)}
+        if not imported:
+            st.caption("No file has been imported. Import a UCDP, ACLED or GTD file with\n"
+                       "`python -m frontline import --format ucdp FILE.csv --out "
+                       f"{config.IMPORTS_DIR.name}/NAME.parquet` (into `{config.IMPORTS_DIR}`); it is listed here.")
+        st.selectbox("Imported file", ["None", *imported], key="ov_file", disabled=not imported)
+        st.radio("Draw as", overlay.KINDS, key="ov_kind", horizontal=True,
+                 format_func={"cluster": "points (clustered)", "heat": "heat map"}.get)
+        st.checkbox("ISIS a party only", value=True, key="ov_isis")
+        st.select_slider("Window", options=[7, 30, 90, 365], value=30, key="ov_days",
+                         format_func=lambda d: f"{d} days up to the date")
+        overlay_path = imported.get(st.session_state.ov_file)
+        overlay_table = appcache.overlay_table(overlay_path) if overlay_path else None
+        if overlay_table is not None:
+            st.caption(f"{overlay_path.name}: {overlay.describe(overlay_table)}.")
 
 
 # --- Play and milestones (a full rerun: they change how the date panel runs) ---------------
@@ -131,12 +147,8 @@ def _figures(model, when: dt.date, events: pd.DataFrame):
     lo = pd.Timestamp(when) - pd.Timedelta(days=window - 1)
     recent = events[(events["date"] >= lo) & (events["date"] <= pd.Timestamp(when))]
     st.markdown(f"**Events in the last {window} days** ({len(recent)})")
-    if len(recent):
-        names = ds.places.set_index("place_id")["name"]
-        rows = recent.iloc[::-1].head(8)
-        st.dataframe(pd.DataFrame({"date": rows["date"].dt.strftime("%Y-%m-%d"), "place": rows["place_id"].map(names),
-                                   "type": rows["event_type"].map(vocab.EVENT_TYPE_LABELS)}),
-                     hide_index=True, width="stretch")
+    if len(recent):  # HTML, not st.dataframe: the data grid's ~1.3 MB of scripts would delay the first map
+        st.markdown(maps.recent_events_html(recent, ds.places, limit=8), unsafe_allow_html=True)
     else:
         st.caption("None with the current filters.")
 
@@ -175,11 +187,18 @@ def date_panel():
         maps.date_stamp(when).add_to(group)
         return group
 
+    groups = [territory, ("Events", None, events_group)]
+    if overlay_table is not None:
+        s = st.session_state
+        shown = overlay.filter_overlay(overlay_table, end=when, days=s.ov_days, isis_only=s.ov_isis)
+        key = f"{overlay_path}|{overlay_path.stat().st_mtime_ns}|{s.ov_kind}|{s.ov_isis}|{s.ov_days}|{when}"
+        groups.append(("Imported events", key, lambda: overlay.overlay_layer(shown, kind=s.ov_kind)))
+
     c_map, c_fig = st.columns([3, 1])
     with c_map:
-        out = appcache.map_component(maps.base_map, [territory, ("Events", None, events_group)], key="map",
-                                     height=640, layer_control_factory=maps.layer_control,
-                                     center=view_center, zoom=view_zoom)
+        out = appcache.map_component(maps.base_map, groups, key="map", height=640,
+                                     layer_control_factory=maps.layer_control, center=view_center, zoom=view_zoom,
+                                     preload=overlay.plugin_elements())
         st.caption(maps.ATTRIBUTION_TEXT)
     if out and out.get("center") and out.get("zoom"):
         appcache.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
@@ -188,6 +207,11 @@ def date_panel():
         if model_error is not None:
             st.warning(f"Territory is not available ({model_error}); showing places instead.")
         _figures(model, when, events)
+        if overlay_table is not None:
+            n = len(shown)
+            st.caption(f"Imported events overlay: {n:,} {'ISIS ' if st.session_state.ov_isis else ''}"
+                       f"event{'' if n == 1 else 's'} from {overlay_path.name} in the {st.session_state.ov_days} "
+                       "days up to the date.")
 
 
 date_panel()

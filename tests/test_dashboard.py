@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
-from frontline import maps
+from conftest import FIXTURES, ROOT
+from frontline import config, importers, maps
 from frontline.data import load
+from frontline.filters import EventFilter
 
 
 def _map_args(at):
@@ -144,3 +147,67 @@ def test_territory_layer_leaves_out_unassigned_land_and_escapes_labels():
     assert [f["properties"]["controller"] for f in gj.data["features"]] == ["ISIS"]
     assert gj.data["features"][0]["properties"]["label"] == "ISIS &lt;b&gt;"
     assert gj.data["features"][0]["properties"]["area"] == "1,234 km²"
+
+
+# --- the shared filters ------------------------------------------------------------------------
+
+def test_changing_a_sidebar_filter_keeps_the_filters_set_on_the_events_page():
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.session_state["fl_filters"] = EventFilter(start=pd.Timestamp("2016-01-01"), end=pd.Timestamp("2016-12-31"),
+                                                 control_changes_only=True, controllers_after=("SDF",))
+    at.run()
+    at.multiselect(key="flt_country").set_value(["SY"]).run()
+    assert not at.exception, at.exception
+    assert at.session_state["fl_filters"] == EventFilter(
+        countries=("SY",), start=pd.Timestamp("2016-01-01"), end=pd.Timestamp("2016-12-31"),
+        control_changes_only=True, controllers_after=("SDF",))
+
+
+# --- the imported-events overlay ---------------------------------------------------------------
+
+@pytest.fixture
+def imports_dir(tmp_path, monkeypatch):
+    """An imports folder holding the UCDP fixture sample, imported as ``python -m frontline import`` does."""
+    table, _ = importers.import_file(FIXTURES / "intake" / "ucdp_ged_sample.csv", "ucdp")
+    importers.write_parquet(table, tmp_path / "ucdp_sample.parquet")
+    monkeypatch.setattr(config, "IMPORTS_DIR", tmp_path)
+    return tmp_path
+
+
+def test_overlay_says_how_to_import_when_no_file_has_been_imported(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "IMPORTS_DIR", tmp_path)
+    at = _app()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ov_file").options == ["None"] and at.selectbox(key="ov_file").disabled
+    assert any(c.value.startswith("No file has been imported. Import a UCDP, ACLED or GTD file with")
+               and "python -m frontline import --format ucdp" in c.value for c in at.caption)
+    assert "Imported events" not in _map_args(at)["layer_control"]
+
+
+def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_map(imports_dir):
+    at = _app(date="2016-01-05")
+    before = _map_args(at)
+    assert at.selectbox(key="ov_file").options == ["None", "ucdp_sample.parquet"]
+    assert at.selectbox(key="ov_file").value == "None"
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in before["js_links"]  # loaded up front
+    assert "/app/static/vendor/heat/leaflet-heat.js" in before["js_links"]
+
+    at.selectbox(key="ov_file").set_value("ucdp_sample.parquet").run()
+    assert not at.exception, at.exception
+    args = _map_args(at)
+    assert args["script"] == before["script"]  # switching the overlay on does not remount the map
+    assert '"Imported events" : feature_group_feature_group_2' in args["layer_control"]
+    overlay = args["feature_group"].split("feature_group_feature_group_2 = ", 1)[1]
+    assert "L.markerClusterGroup" in overlay
+    # 2016-01-01 (twice) and 2016-01-02 are in the 30 days up to 2016-01-05; 2017 events are not
+    assert all(i in overlay for i in ("236764", "236772", "215936")) and "246604" not in overlay
+    assert "Imported events overlay: 3 ISIS events from ucdp_sample.parquet in the 30 days up to the date." in [
+        c.value for c in at.caption]
+
+    at.radio(key="ov_kind").set_value("heat").run()
+    overlay = _map_args(at)["feature_group"].split("feature_group_feature_group_2 = ", 1)[1]
+    assert "L.heatLayer" in overlay and "L.markerClusterGroup" not in overlay
+
+    at.slider(key="fl_slider").set_value(dt.date(2017, 8, 1)).run()
+    assert "Imported events overlay: 1 ISIS event from ucdp_sample.parquet in the 30 days up to the date." in [
+        c.value for c in at.caption]

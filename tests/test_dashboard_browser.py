@@ -152,3 +152,66 @@ def test_popup_shows_hostile_text_escaped_and_bad_rows_in_a_banner(fixture_app_u
         "https://example.org/a?b=1&c=2"]
     assert frame.locator("body").evaluate("() => window.__xss === undefined")
     assert page.get_by_text(re.compile(r"expected a decimal number, found 'not-a-number'")).count() >= 1
+
+
+@pytest.fixture(scope="module")
+def imports_app_url(tmp_path_factory):
+    """The dashboard with the UCDP fixture sample imported into its own imports folder."""
+    from frontline import importers
+
+    folder = tmp_path_factory.mktemp("imports")
+    table, _ = importers.import_file(FIXTURES / "intake" / "ucdp_ged_sample.csv", "ucdp")
+    importers.write_parquet(table, folder / "ucdp_sample.parquet")
+    proc, url = start_app(env={"FRONTLINE_IMPORTS_DIR": str(folder)})
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_imported_events_overlay_draws_clusters_over_the_territory(imports_app_url, page):
+    frame = _open(page, imports_app_url + "/?date=2016-01-05", "2016-01-05")
+    iframe = page.locator(FRAME).element_handle()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Imported events overlay").click()
+    sidebar.get_by_role("combobox", name="Imported file").click()
+    page.get_by_role("option", name="ucdp_sample.parquet").click()
+    # the two events at the same point (2016-01-01) make a cluster of 2; the Al Bab one is a lone marker
+    frame.locator(".marker-cluster", has_text="2").wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    _shot(page, "overlay-clusters")
+    assert page.evaluate("([a, sel]) => a === document.querySelector(sel)", [iframe, FRAME])  # no remount
+    assert _map_counts(frame)["polygons"] >= 2  # the territory is still drawn under it
+    frame.locator(".leaflet-control-layers").hover()
+    assert frame.locator(".leaflet-control-layers-overlays", has_text="Imported events").count() == 1
+
+    sidebar.get_by_text("heat map").click()
+    frame.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=30_000)
+    assert frame.locator(".marker-cluster").count() == 0
+    _shot(page, "overlay-heat")
+    assert not page.console_errors, page.console_errors
+    assert not page.blocked, page.blocked
+
+
+def test_a_layer_switched_off_stays_off_when_the_date_moves(app_url, page):
+    frame = _open(page, app_url + "/?date=2016-05-01", "2016-05-01")
+    page.wait_for_timeout(800)
+    frame.locator(".leaflet-control-layers").hover()
+    events_box = frame.locator(".leaflet-control-layers-overlays label", has_text="Events").locator("input")
+    events_box.uncheck()
+    assert _map_counts(frame)["markers"] == 0
+    _slider(page).focus()
+    page.keyboard.press("ArrowRight")
+    frame.locator('#fl-date-label[data-date="2016-05-02"]').wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    counts = _map_counts(frame)
+    frame.locator(".leaflet-control-layers").hover()
+    _shot(page, "events-layer-off")
+    assert counts["markers"] == 0 and counts["polygons"] >= 2, counts  # still off; the territory still on
+    assert not events_box.is_checked()
+    events_box.check()  # and switched back on, it stays on
+    _slider(page).focus()
+    page.keyboard.press("ArrowRight")
+    frame.locator('#fl-date-label[data-date="2016-05-03"]').wait_for(timeout=30_000)
+    page.wait_for_timeout(300)
+    assert _map_counts(frame)["markers"] >= 1
+    assert not page.console_errors, page.console_errors

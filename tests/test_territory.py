@@ -16,11 +16,14 @@ from frontline import config, vocab
 from frontline.cli import main
 from frontline.data import load
 from frontline.errors import DateError
-from frontline.territory import (CONTESTED, REACH_KM, TERRITORY_CLASSES, UNASSIGNED, Snapshot,
+from frontline.territory import (CONTESTED, OUTER_REACH_KM, REACH_KM, TERRITORY_CLASSES, UNASSIGNED, Snapshot,
                                  TerritoryError, TerritoryModel)
 
 GEOD = pyproj.Geod(ellps="WGS84")
 FIXTURE_DATES = ["2014-01-01", "2014-06-10", "2014-10-01", "2015-06-01", "2016-11-01", "2017-10-20", "2019-03-23"]
+#: tests/fixtures/territory/: Rutba in the Anbar desert and the places around it. ISIS takes Rutba
+#: alone, then its Iraqi neighbours, then Abu Kamal across the border; then Haditha is contested and retaken.
+RING_DATES = ["2014-01-01", "2014-06-21", "2014-06-22", "2014-07-01", "2014-07-03", "2014-09-01", "2014-10-01"]
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +36,18 @@ def fixture_data():
 @pytest.fixture(scope="module")
 def model(fixture_data):
     return TerritoryModel(fixture_data.places, fixture_data.events)
+
+
+@pytest.fixture(scope="module")
+def ring_data():
+    from tests.conftest import FIXTURES
+
+    return load(FIXTURES / "territory" / "events.csv", FIXTURES / "territory" / "places.csv")
+
+
+@pytest.fixture(scope="module")
+def ring_model(ring_data):
+    return TerritoryModel(ring_data.places, ring_data.events)
 
 
 @pytest.fixture(scope="module")
@@ -52,16 +67,18 @@ def _areas(snap: Snapshot) -> pd.Series:
     return snap.areas.set_index("controller")["area_km2"]
 
 
-@pytest.mark.parametrize("day", FIXTURE_DATES)
-def test_polygons_of_a_date_are_valid(model, day):
+@pytest.mark.parametrize("which, day", [("model", d) for d in FIXTURE_DATES] + [("ring_model", d) for d in RING_DATES])
+def test_polygons_of_a_date_are_valid(request, which, day):
+    model = request.getfixturevalue(which)
     snap = model.snapshot(day)
     assert set(snap.geometries) == set(TERRITORY_CLASSES)
     for cls, geom in snap.geometries.items():
         assert shapely.is_valid(geom), (cls, shapely.is_valid_reason(geom))
 
 
-@pytest.mark.parametrize("day", FIXTURE_DATES)
-def test_polygons_of_a_date_do_not_overlap(model, day):
+@pytest.mark.parametrize("which, day", [("model", d) for d in FIXTURE_DATES] + [("ring_model", d) for d in RING_DATES])
+def test_polygons_of_a_date_do_not_overlap(request, which, day):
+    model = request.getfixturevalue(which)
     geoms = [g for g in model.snapshot(day).geometries.values() if not g.is_empty]
     total = sum(g.area for g in geoms)
     for i, a in enumerate(geoms):
@@ -69,8 +86,9 @@ def test_polygons_of_a_date_do_not_overlap(model, day):
             assert shapely.intersection(a, b).area < 1e-9 * total
 
 
-@pytest.mark.parametrize("day", FIXTURE_DATES)
-def test_polygons_of_a_date_cover_both_countries(model, day):
+@pytest.mark.parametrize("which, day", [("model", d) for d in FIXTURE_DATES] + [("ring_model", d) for d in RING_DATES])
+def test_polygons_of_a_date_cover_both_countries(request, which, day):
+    model = request.getfixturevalue(which)
     snap = model.snapshot(day)
     geodesic = sum(abs(GEOD.geometry_area_perimeter(g)[0]) for g in snap.geometries.values() if not g.is_empty) / 1e6
     published = _published_country_km2()
@@ -99,6 +117,89 @@ def test_lone_desert_town_claims_no_more_than_its_reach(model):
     reach = math.pi * REACH_KM["town"] ** 2
     assert 0.9 * reach < gained <= reach
     assert _areas(palmyra)[UNASSIGNED] > 0.9 * _published_country_km2()
+
+
+def _point_km(lat: float, lon: float, azimuth: float, km: float) -> shapely.Point:
+    lon2, lat2, _ = GEOD.fwd(lon, lat, azimuth, km * 1000)
+    return shapely.Point(lon2, lat2)
+
+
+def _km(point: shapely.Point, places: pd.DataFrame) -> pd.Series:
+    """Geodesic distance (km) from ``point`` to every place, by place_id."""
+    n = len(places)
+    _, _, d = GEOD.inv([point.x] * n, [point.y] * n, places["lon"].to_list(), places["lat"].to_list())
+    return pd.Series(d, index=places["place_id"]) / 1000
+
+
+def _class_at(snap: Snapshot, point: shapely.Point) -> str:
+    held = [cls for cls, geom in snap.geometries.items() if geom.contains(point)]
+    assert len(held) == 1, held
+    return held[0]
+
+
+def test_neighbours_are_the_places_whose_cells_touch_also_across_the_border(ring_model):
+    assert ring_model.neighbours_of("rutba") == ["abu-kamal", "al-qaim", "al-walid", "haditha", "nukhayb"]
+    assert "rutba" in ring_model.neighbours_of("abu-kamal")  # symmetric, and across the Syria-Iraq border
+    assert "baghdad" not in ring_model.neighbours_of("rutba")  # Haditha, Ramadi and Nukhayb lie between
+
+
+def test_neighbours_of_an_unknown_place_is_refused(ring_model):
+    with pytest.raises(TerritoryError, match=r"^unknown place 'atlantis'; use a place_id from places.csv$"):
+        ring_model.neighbours_of("atlantis")
+
+
+@pytest.mark.parametrize("day, expected", [
+    ("2014-01-01", UNASSIGNED),  # Abu Kamal, across the border, is held by the Syrian government
+    ("2014-06-21", UNASSIGNED),  # Rutba alone among government towns
+    ("2014-06-22", UNASSIGNED),  # Haditha still held by the government
+    ("2014-07-01", UNASSIGNED),  # every Iraqi neighbour is ISIS's, Abu Kamal across the border is not
+    ("2014-07-03", "ISIS"),      # the place and every neighbour ISIS's: the ring is behind ISIS's lines
+    ("2014-09-01", UNASSIGNED),  # a neighbour (Haditha) is contested
+    ("2014-10-01", UNASSIGNED),  # a neighbour (Haditha) is held by the other side: a front line
+])
+def test_ring_beyond_the_reach_is_held_only_when_every_neighbour_has_the_same_holder(ring_model, ring_data, day,
+                                                                                     expected):
+    rutba = ring_data.places.set_index("place_id").loc["rutba"]
+    ring_point = _point_km(rutba["lat"], rutba["lon"], 90, 60)  # 60 km east of Rutba, in its cell
+    km = _km(ring_point, ring_data.places)
+    assert km.idxmin() == "rutba" and REACH_KM["town"] < km["rutba"] < OUTER_REACH_KM
+    snap = ring_model.snapshot(day)
+    assert _class_at(snap, ring_point) == expected
+    core_point = _point_km(rutba["lat"], rutba["lon"], 90, 20)
+    assert _class_at(snap, core_point) == ("ISIS" if day >= "2014-06-21" else "IRAQI_GOVERNMENT")
+
+
+def test_lone_town_among_enemies_holds_only_its_reach(ring_model, ring_data):
+    snap = ring_model.snapshot("2014-06-21")
+    assert _areas(snap)["ISIS"] <= math.pi * REACH_KM["town"] ** 2
+    rutba = ring_data.places[ring_data.places["place_id"] == "rutba"]
+    farthest = max(_km(shapely.Point(x, y), rutba)["rutba"] for x, y in shapely.get_coordinates(snap.geometries["ISIS"]))
+    assert REACH_KM["town"] - 1 < farthest < REACH_KM["town"] + 1
+
+
+def test_place_with_no_neighbour_at_all_holds_only_its_reach(ring_data):
+    alone = ring_data.places[ring_data.places["place_id"] == "rutba"]
+    model = TerritoryModel(alone, ring_data.events[ring_data.events["place_id"] == "rutba"])
+    assert model.neighbours_of("rutba") == []
+    assert 0.9 * math.pi * REACH_KM["town"] ** 2 < _areas(model.snapshot("2014-07-03"))["ISIS"] \
+        <= math.pi * REACH_KM["town"] ** 2
+
+
+@pytest.mark.parametrize("day", RING_DATES)
+def test_no_land_farther_than_the_outer_reach_from_its_holders_places_is_held(ring_model, ring_data, day):
+    snap = ring_model.snapshot(day)
+    holders = ring_model.timeline.control_at(day).set_index("place_id")["controller"]
+    for cls in vocab.CONTROLLERS:
+        places = ring_data.places[ring_data.places["place_id"].map(holders) == cls]
+        for x, y in shapely.get_coordinates(snap.geometries[cls]):
+            assert _km(shapely.Point(x, y), places).min() < OUTER_REACH_KM + 1, (cls, x, y)
+
+
+def test_ring_held_behind_the_lines_adds_to_the_holders_area(ring_model):
+    before, after = _areas(ring_model.snapshot("2014-07-01")), _areas(ring_model.snapshot("2014-07-03"))
+    abu_kamal_core = math.pi * REACH_KM["city"] ** 2
+    assert after["ISIS"] - before["ISIS"] > 2 * abu_kamal_core  # more than Abu Kamal's own core: the rings
+    assert after[UNASSIGNED] < before[UNASSIGNED]
 
 
 def test_place_under_siege_is_contested_not_held(model, fixture_data):

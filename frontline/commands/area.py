@@ -9,7 +9,8 @@ def register(sub) -> None:
     p = add_command(
         sub, "area", help="estimated km2 held by each controller on a date",
         description="Print controller,area_km2,places,population on DATE: one row per controller, plus CONTESTED "
-                    "(places under offensive or siege) and UNASSIGNED (land beyond every place's reach). "
+                    "(places under offensive or siege) and UNASSIGNED (land beyond every place's reach that is not "
+                    "behind one side's lines). "
                     "Areas are estimates from the point gazetteer: see docs/methodology_territory.md.",
         example="python -m frontline area --date 2015-06-01 --format csv",
     )

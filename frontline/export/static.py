@@ -174,8 +174,8 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
               color=ink)
 
     y = grid(list(areas.itertuples(index=False)), y, territory)
-    t(x_in, y - row * 0.1, "Unshaded: not assigned (sparsely populated, or no place in the gazetteer)"
-      if columns > 1 else "Unshaded: not assigned (sparsely populated,\nor no place in the gazetteer)",
+    t(x_in, y - row * 0.1, "Unshaded: not assigned (between the sides, empty desert, or no place in the gazetteer)"
+      if columns > 1 else "Unshaded: not assigned (between the sides,\nempty desert, or no place in the gazetteer)",
       fontsize=fs * 0.82, va="top", color=carto.STYLE["muted"], linespacing=1.15)
     y -= row * (0.9 if columns > 1 else 1.55)
     handles = carto.event_legend_handles(drawn["event_types"], scale)
