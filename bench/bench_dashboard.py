@@ -11,6 +11,14 @@ Figures printed (and written to bench/results/dashboard.json):
 
 Targets: median < 200 ms, p90 < 400 ms; first map < 4 s; with 100,000 events median < 1 s.
 
+Where a fresh server's first map goes (measured on 2 shared cores): ~1 s for the browser to
+load Streamlit's own frontend before the script starts; ~0.9 s of first imports (pandas,
+folium, pyproj); ~0.15 s data, ~0.15-0.3 s territory model, ~0.3 s base map render (skipped
+when the disk copy in ~/.streamlit/cache is current); ~0.6-1 s in the browser (the map
+component's iframe, its scripts, the base map and the layers). A restarted server still pays
+the imports, data and territory; to measure a first-ever start, clear the disk copy first
+(``streamlit cache clear``).
+
 Usage: .venv/bin/python bench/bench_dashboard.py [--moves 20] [--no-synthetic]
 """
 

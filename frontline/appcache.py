@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 from pathlib import Path
@@ -221,10 +222,38 @@ def overlay_table(path) -> pd.DataFrame:
 # vector basemap) although its script never changes. ``map_component`` renders it once
 # per process and sends the same arguments ``st_folium`` would (streamlit-folium 0.27),
 # so a slider move only costs the date's layers. Layer scripts can be cached by a key.
+# The rendered base map is also kept on disk (Streamlit's ``persist="disk"``, under
+# ~/.streamlit/cache), keyed by the code and basemap files it comes from, so a freshly
+# started server does not spend ~0.3 s simplifying and rendering the basemap again.
+
+@functools.lru_cache(maxsize=1)
+def _base_version() -> str:
+    """A digest of what the base map is made from besides its arguments: map code, basemap files, libraries."""
+    import hashlib
+
+    import streamlit_folium as sf
+
+    digest = hashlib.sha256(f"{folium.__version__}|{getattr(sf, '__version__', '')}".encode())
+    here = Path(__file__).parent
+    for name in ("maps.py", "basemap.py", "assets.py", "overlay.py", "appcache.py", "config.py"):
+        digest.update((here / name).read_bytes())
+    for path in sorted(Path(config.BASEMAP_DIR).glob("*")):
+        stat = path.stat()
+        digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    digest.update(str(config.STATIC_URL).encode())
+    return digest.hexdigest()
+
 
 @st.cache_resource(show_spinner=False)
 def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, preload_names: tuple[str, ...],
                 _factory, _control_factory, _preload) -> dict:
+    return _base_parts_disk(factory_name, group_names, key, preload_names, _base_version(),
+                            _factory, _control_factory, _preload)
+
+
+@st.cache_data(show_spinner=False, persist="disk", max_entries=32)
+def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, preload_names: tuple[str, ...],
+                     version: str, _factory, _control_factory, _preload) -> dict:
     import streamlit_folium as sf
 
     m = _factory()
@@ -241,7 +270,8 @@ def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, prelo
     for idx, name in enumerate(group_names):
         sf._get_feature_group_string(folium.FeatureGroup(name=name), m, idx)
     parts["layer_control"] = sf._get_layer_control_string(_control_factory(), m) if _control_factory else None
-    parts["hash_key"] = sf.generate_js_hash(parts["script"], key, False)
+    # the component mounts once per hash: a new set of preloaded plugins needs a remount to load them
+    parts["hash_key"] = sf.generate_js_hash(parts["script"] + "|".join(preload_names), key, False)
     parts["zoom"] = m.options.get("zoom")
     return parts
 

@@ -156,7 +156,7 @@ def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 
     >>> ev = pd.DataFrame({"date": pd.to_datetime(["2015-05-21"]), "place_id": ["tadmur"],
     ...                    "event_type": ["control_change"]})
     >>> pl = pd.DataFrame({"place_id": ["tadmur"], "name": ["Tadmur <Palmyra>"]})
-    >>> "<td>2015-05-21</td><td>Tadmur &lt;Palmyra&gt;</td><td>Change of control</td>" in recent_events_html(ev, pl)
+    >>> "2015-05-21</td><td>Tadmur &lt;Palmyra&gt;</td><td>Change of control</td>" in recent_events_html(ev, pl)
     True
     >>> recent_events_html(ev.iloc[:0], pl)
     ''
@@ -167,7 +167,8 @@ def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 
     names = places.set_index("place_id")["name"]
     cells = zip(rows["date"].dt.strftime("%Y-%m-%d"), rows["place_id"].map(names).fillna(rows["place_id"]),
                 rows["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(rows["event_type"]))
-    body = "".join(f"<tr><td>{d}</td><td>{html_text(p)}</td><td>{html_text(t)}</td></tr>" for d, p, t in cells)
+    body = "".join(f'<tr><td style="white-space:nowrap">{d}</td><td>{html_text(p)}</td><td>{html_text(t)}</td></tr>'
+                   for d, p, t in cells)
     return ('<table class="fl-recent" style="width:100%;font-size:0.85rem;border-collapse:collapse">'
             f"<thead><tr><th>Date</th><th>Place</th><th>Type</th></tr></thead><tbody>{body}</tbody></table>")
 

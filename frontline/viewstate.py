@@ -21,6 +21,7 @@ from .timeline import parse_date
 __all__ = [
     "DEFAULT_DATE", "PERIOD", "FILTER_PARAMS", "VIEW_PARAMS",
     "parse_date_param", "parse_filter_params", "filter_params", "parse_view_params", "view_params",
+    "other_filters",
 ]
 
 #: The date the dashboard opens on when the URL names none.
@@ -168,4 +169,25 @@ def view_params(center, zoom) -> dict[str, str]:
         out["lat"], out["lon"] = f"{center[0]:.4f}", f"{center[1]:.4f}"
     if zoom is not None:
         out["zoom"] = str(int(zoom))
+    return out
+
+
+def other_filters(f: EventFilter) -> list[str]:
+    """The filters the map's sidebar does not show (set on the Events page), in words.
+
+    >>> import pandas as pd
+    >>> other_filters(EventFilter(start=pd.Timestamp("2016-01-01"), control_changes_only=True,
+    ...                           controllers_after=("SDF",)))
+    ['from 2016-01-01', 'changes of control only', 'new controller SDF / YPG']
+    >>> other_filters(EventFilter(countries=("SY",)))
+    []
+    """
+    out = []
+    if f.start is not None or f.end is not None:
+        out.append(" ".join(part for part in (f"from {f.start:%Y-%m-%d}" if f.start is not None else "",
+                                              f"to {f.end:%Y-%m-%d}" if f.end is not None else "") if part))
+    if f.control_changes_only:
+        out.append("changes of control only")
+    if f.controllers_after:
+        out.append("new controller " + ", ".join(vocab.CONTROLLER_LABELS.get(c, c) for c in f.controllers_after))
     return out

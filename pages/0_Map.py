@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from frontline import appcache, config, maps, milestones, overlay, vocab
+from frontline import viewstate
 from frontline.viewstate import PERIOD
 
 st.set_page_config(page_title="Frontline: ISIS territory 2014-2019", layout="wide")
@@ -62,6 +63,11 @@ with st.sidebar:
                    placeholder="Any confidence")
     st.text_input("Search places and summaries", key="flt_q", on_change=_filters_changed,
                   placeholder="e.g. Ar-Raqqah, Tadmur, siege")
+    extra = viewstate.other_filters(filters)
+    if extra:
+        st.caption(f"Also filtered on the Events page: {'; '.join(extra)}.")
+        st.button("Clear the Events page's filters", key="flt_clear_extra", on_click=appcache.set_filters,
+                  kwargs={"start": None, "end": None, "control_changes_only": False, "controllers_after": ()})
     st.header("Events on the map")
     window = st.select_slider("Highlight the last", options=[7, 30, 90, 365], value=30,
                               format_func=lambda d: f"{d} days", key="opt_window")
@@ -198,7 +204,7 @@ def date_panel():
     with c_map:
         out = appcache.map_component(maps.base_map, groups, key="map", height=640,
                                      layer_control_factory=maps.layer_control, center=view_center, zoom=view_zoom,
-                                     preload=overlay.plugin_elements())
+                                     preload=overlay.plugin_elements() if imported else ())
         st.caption(maps.ATTRIBUTION_TEXT)
     if out and out.get("center") and out.get("zoom"):
         appcache.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])

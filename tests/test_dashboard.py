@@ -161,6 +161,11 @@ def test_changing_a_sidebar_filter_keeps_the_filters_set_on_the_events_page():
     assert at.session_state["fl_filters"] == EventFilter(
         countries=("SY",), start=pd.Timestamp("2016-01-01"), end=pd.Timestamp("2016-12-31"),
         control_changes_only=True, controllers_after=("SDF",))
+    assert ("Also filtered on the Events page: from 2016-01-01 to 2016-12-31; changes of control only; "
+            "new controller SDF / YPG.") in [c.value for c in at.caption]
+    at.button(key="flt_clear_extra").click().run()
+    assert at.session_state["fl_filters"] == EventFilter(countries=("SY",))
+    assert not any(c.value.startswith("Also filtered") for c in at.caption)
 
 
 # --- the imported-events overlay ---------------------------------------------------------------
