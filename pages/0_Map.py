@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from frontline import appcache, config, maps, milestones, overlay, vocab
+from frontline import appcache, config, figures, maps, milestones, overlay, vocab
 from frontline import viewstate
 from frontline.viewstate import PERIOD
 
@@ -127,31 +127,25 @@ def _slider_moved():
 
 
 def _figures(model, when: dt.date, events: pd.DataFrame):
-    """ISIS-held area, population and places on the date, and their change over 30 days."""
+    """ISIS-held area, population and places on the date, their change over 30 days, and the recent events."""
     if model is not None:
-        now = model.snapshot(when).areas.set_index("controller")
-        before = model.snapshot(max(pd.Timestamp(when) - pd.Timedelta(days=30), pd.Timestamp(PERIOD[0]))).areas.set_index("controller")
-        isis, prev = now.loc["ISIS"], before.loc["ISIS"]
+        h = figures.isis_holding(model, when, days=30)
 
         def delta(change, text):
             return text if round(change) else None  # no red/green arrow for "no change"
 
-        change = isis.area_km2 - prev.area_km2
-        st.metric("ISIS-held area (estimate)", f"{isis.area_km2:,.0f} km²",
-                  delta=delta(change, f"{change:+,.0f} km² in 30 days"), delta_color="inverse")
-        change = int(isis.population - prev.population)
-        st.metric("Population of ISIS-held places", f"{int(isis.population):,}",
-                  delta=delta(change, f"{change:+,} in 30 days"), delta_color="inverse")
-        change = int(isis.places - prev.places)
-        st.metric("Places held by ISIS", f"{int(isis.places)}", delta=delta(change, f"{change:+d} in 30 days"),
-                  delta_color="inverse")
-        st.caption("Unchanged over the last 30 days." if not round(isis.area_km2 - prev.area_km2) else
-                   "Change over the last 30 days; area and population are estimates (see Sources and Methodology).")
+        st.metric("ISIS-held area (estimate)", f"{h.area_km2:,.0f} km²",
+                  delta=delta(h.area_change, f"{h.area_change:+,.0f} km² in 30 days"), delta_color="inverse")
+        st.metric("Population of ISIS-held places", f"{h.population:,}",
+                  delta=delta(h.population_change, f"{h.population_change:+,} in 30 days"), delta_color="inverse")
+        st.metric("Places held by ISIS", f"{h.places}",
+                  delta=delta(h.places_change, f"{h.places_change:+d} in 30 days"), delta_color="inverse")
+        st.caption("Change over the last 30 days; area and population are estimates (see Sources and Methodology)."
+                   if h.changed else "Unchanged over the last 30 days.")
     else:
         control = appcache.timeline().control_at(when)
         st.metric("Places held by ISIS", int((control["controller"] == "ISIS").sum()))
-    lo = pd.Timestamp(when) - pd.Timedelta(days=window - 1)
-    recent = events[(events["date"] >= lo) & (events["date"] <= pd.Timestamp(when))]
+    recent = figures.recent_events(events, when, window)
     st.markdown(f"**Events in the last {window} days** ({len(recent)})")
     if len(recent):  # HTML, not st.dataframe: the data grid's ~1.3 MB of scripts would delay the first map
         st.markdown(maps.recent_events_html(recent, ds.places, limit=8), unsafe_allow_html=True)

@@ -1,0 +1,29 @@
+"""The figures beside the map: ISIS's holding on a date and its 30-day change."""
+
+import pandas as pd
+
+from conftest import FIXTURES
+from frontline.data import load
+from frontline.figures import isis_holding
+from frontline.territory import TerritoryModel
+
+
+def _model():
+    ds = load(FIXTURES / "events.csv", FIXTURES / "places.csv")
+    return TerritoryModel(ds.places, ds.events)
+
+
+def test_capture_of_mosul_shows_as_a_gain_within_30_days():
+    h = isis_holding(_model(), "2014-06-20")
+    assert h.places == 2 and h.places_change == 1  # Raqqa already, Mosul on 2014-06-10
+    assert h.area_change > 0 and h.population_change == 1739800 and h.changed
+
+
+def test_no_change_in_a_quiet_month():
+    h = isis_holding(_model(), "2014-09-01")
+    assert (h.area_change, h.population_change, h.places_change) == (0.0, 0, 0) and not h.changed
+
+
+def test_the_comparison_date_is_clamped_to_the_start_of_the_period():
+    h = isis_holding(_model(), "2014-01-10")
+    assert h.places == 0 and h.places_change == 0
