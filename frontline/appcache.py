@@ -302,8 +302,12 @@ _KEEP_HIDDEN_JS = """
 """
 
 
+#: Inside the component's frame: the map fills the frame, whatever height the component was given.
+_FILL_FRAME_CSS = "<style>#map_div{height:100vh!important}html,body{margin:0;overflow:hidden}</style>"
+
+
 def map_component(base_factory, groups, key: str, height: int = 640, layer_control_factory=None,
-                  center=None, zoom=None, returned_objects=("center", "zoom"), preload=()):
+                  center=None, zoom=None, returned_objects=("center", "zoom"), preload=(), fill_frame=False):
     """Draw ``base_factory()`` (rendered once) with date-dependent ``groups``; like ``st_folium``.
 
     ``groups`` is a list of ``(name, cache_key or None, build)``: ``build()`` returns the
@@ -311,6 +315,8 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     ``preload`` lists folium elements whose JS/CSS the map loads when it mounts: the
     component loads scripts only then, so a layer that may be switched on later (a marker
     cluster, a heat map) must name its plugins here.
+    With ``fill_frame`` the map fills its frame, so the page can size the frame with CSS
+    (e.g. to the window's height); ``height`` is then only the size before that CSS applies.
     Returns the component's value (``center``, ``zoom`` as asked by ``returned_objects``).
     """
     import streamlit_folium as sf
@@ -333,7 +339,7 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
         st.session_state[key] = st.session_state.get(parts["hash_key"], {})
 
     return sf._component_func(
-        script=parts["script"], header=parts["header"], html=parts["html"], id=parts["id"],
+        script=parts["script"], header=parts["header"] + (_FILL_FRAME_CSS if fill_frame else ""), html=parts["html"], id=parts["id"],
         key=parts["hash_key"], height=height, width=None, returned_objects=list(returned_objects),
         default=defaults, zoom=zoom, center=center, feature_group="".join(scripts), return_on_hover=False,
         layer_control=parts["layer_control"], pixelated=False, css_links=parts["css_links"],

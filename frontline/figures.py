@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import vocab
 
-__all__ = ["Holding", "isis_holding", "recent_events"]
+__all__ = ["Holding", "isis_holding", "recent_events", "events_notice"]
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,36 @@ def recent_events(events: pd.DataFrame, when, window_days: int) -> pd.DataFrame:
     end = pd.Timestamp(when)
     lo = end - pd.Timedelta(days=window_days - 1)
     return events[(events["date"] >= lo) & (events["date"] <= end)]
+
+
+def events_notice(matching: pd.DataFrame, when, total: int, described: str = "") -> str | None:
+    """What the map page says when the filters leave no event on the map up to ``when`` (else ``None``).
+
+    ``matching`` are the events passing the filters, ``total`` the number of events loaded and
+    ``described`` the filters in words (:func:`frontline.viewstate.describe_filters`).
+
+    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2016-03-27"])})
+    >>> events_notice(ev, "2016-04-01", 10) is None
+    True
+    >>> events_notice(ev, "2015-06-01", 10, "matching 'palmyra'")
+    "No event matching the filters (matching 'palmyra') happened by 1 June 2015; the first is on 27 March 2016. Move the date forward to see it."
+    >>> events_notice(ev, "2015-06-01", 10)
+    'No event in the record happened by 1 June 2015; the first is on 27 March 2016. Move the date forward to see it.'
+    >>> events_notice(ev.iloc[:0], "2015-06-01", 10, "Iraq; massacre")
+    'No event matches the filters (Iraq; massacre): none of the 10 events is drawn; the territory does not depend on them. Clear or widen the filters to see events.'
+    >>> events_notice(ev.iloc[:0], "2015-06-01", 0)
+    'No event is loaded (the event file has no valid row): the map shows the territory only.'
+    """
+    day = pd.Timestamp(when)
+    if total == 0:
+        return "No event is loaded (the event file has no valid row): the map shows the territory only."
+    what = f" ({described})" if described else ""
+    if not len(matching):
+        return (f"No event matches the filters{what}: none of the {total:,} events is drawn; the territory "
+                "does not depend on them. Clear or widen the filters to see events.")
+    first = matching["date"].min()
+    if first > day:
+        who = f"No event matching the filters{what}" if described else "No event in the record"
+        return (f"{who} happened by {day.day} {day:%B %Y}; the first is on "
+                f"{first.day} {first:%B %Y}. Move the date forward to see it.")
+    return None

@@ -151,12 +151,16 @@ def legend_html(map_legend: bool = False) -> str:
 
 
 def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 8) -> str:
-    """The ``limit`` latest events as a small HTML table (date, place, type), newest first; text escaped.
+    """The ``limit`` latest events as a small HTML table, newest first; text escaped.
+
+    Two columns, so that it reads well in the map page's narrow side column: the date (never
+    wrapped), then the place in bold over the event type.
 
     >>> ev = pd.DataFrame({"date": pd.to_datetime(["2015-05-21"]), "place_id": ["tadmur"],
     ...                    "event_type": ["control_change"]})
     >>> pl = pd.DataFrame({"place_id": ["tadmur"], "name": ["Tadmur <Palmyra>"]})
-    >>> "2015-05-21</td><td>Tadmur &lt;Palmyra&gt;</td><td>Change of control</td>" in recent_events_html(ev, pl)
+    >>> html_ = recent_events_html(ev, pl)
+    >>> ">2015-05-21</td>" in html_ and "<b>Tadmur &lt;Palmyra&gt;</b>" in html_ and ">Change of control</span>" in html_
     True
     >>> recent_events_html(ev.iloc[:0], pl)
     ''
@@ -167,10 +171,15 @@ def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 
     names = places.set_index("place_id")["name"]
     cells = zip(rows["date"].dt.strftime("%Y-%m-%d"), rows["place_id"].map(names).fillna(rows["place_id"]),
                 rows["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(rows["event_type"]))
-    body = "".join(f'<tr><td style="white-space:nowrap">{d}</td><td>{html_text(p)}</td><td>{html_text(t)}</td></tr>'
+    td = "padding:3px 6px;vertical-align:top;border-bottom:1px solid rgba(128,128,128,.25)"
+    body = "".join(f'<tr><td style="{td};white-space:nowrap;font-variant-numeric:tabular-nums">{d}</td>'
+                   f'<td style="{td};line-height:1.25"><b>{html_text(p)}</b><br>'
+                   f'<span style="opacity:.7;font-size:0.95em">{html_text(t)}</span></td></tr>'
                    for d, p, t in cells)
-    return ('<table class="fl-recent" style="width:100%;font-size:0.85rem;border-collapse:collapse">'
-            f"<thead><tr><th>Date</th><th>Place</th><th>Type</th></tr></thead><tbody>{body}</tbody></table>")
+    th = "padding:3px 6px;text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.5)"
+    return ('<table class="fl-recent" style="width:100%;font-size:0.8rem;border-collapse:collapse;border:none">'
+            f'<thead><tr><th style="{th}">Date</th><th style="{th}">Place and type</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 def event_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
@@ -212,10 +221,15 @@ _CSS = (
     "border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.35);color:#111}"
     ".fl-city{font:600 11px/1 system-ui,sans-serif;color:#333;white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff}"
-    ".fl-legend{background:rgba(255,255,255,.94);padding:3px 7px;border-radius:6px;font:11px/1.25 system-ui,sans-serif;"
-    "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:260px}.fl-legend .fl-cols{columns:2;column-gap:8px}"
-    ".fl-legend summary{cursor:pointer;font-weight:600}"
-    ".fl-sw{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-2px;border:1px solid #666}"
+    ".fl-legend{background:rgba(255,255,255,.94);padding:2px 7px;border-radius:6px;font:10.5px/1.2 system-ui,sans-serif;"
+    "box-shadow:0 1px 4px rgba(0,0,0,.3);max-width:250px}.fl-legend .fl-cols{columns:2;column-gap:8px}"
+    ".fl-legend summary{cursor:pointer;font-weight:600;font-size:11.5px;padding:2px 0}"
+    ".fl-legend summary:focus-visible{outline:2px solid #0072B2;outline-offset:2px}"
+    ".fl-sw{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:-1px;border:1px solid #666}"
+    # the in-map attribution stays on one line (ellipsis), so it never covers the scale bar;
+    # the full text is under the map (ATTRIBUTION_TEXT) and in the tooltip
+    ".leaflet-control-attribution{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;"
+    "max-width:calc(100vw - 150px)}"
     ".fl-pop{font:13px/1.4 system-ui,sans-serif;max-width:320px}.fl-pop .fl-src{color:#555;font-size:12px}"
     # imported-events clusters (frontline.overlay) in neutral greys, not in the controllers' colours
     ".marker-cluster{background:rgba(40,40,40,.35)!important}"
@@ -267,22 +281,38 @@ class _DateLabel(MacroElement):
     {% endmacro %}""")
 
 
+#: The map legend opens by itself only on a map at least this wide (px); narrower, it starts
+#: collapsed to its "Legend" title so that it does not cover the map (a click opens it).
+LEGEND_OPEN_MIN_WIDTH = 760
+
+
 class _Legend(MacroElement):
-    """A constant, collapsible legend control (static HTML built from the style dicts)."""
+    """A constant, collapsible legend control (static HTML built from the style dicts).
+
+    It starts open on a wide map and collapsed on a narrow one (:data:`LEGEND_OPEN_MIN_WIDTH`).
+    The attribution control gets its full text as a tooltip, as it is cut to one line.
+    """
 
     _template = Template("""{% macro script(this, kwargs) %}
         (function(m){
             var c = L.control({position: "bottomleft"});
             c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-legend"); d.innerHTML = {{ this.html|tojson }};
+                var box = d.querySelector("details");
+                if (box) { box.open = m.getSize().x >= {{ this.open_min_width }}; }
                 L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
             c.addTo(m);
+            if (m.attributionControl) {
+                var a = m.attributionControl.getContainer();
+                L.DomEvent.on(a, "mouseenter", function(){ a.title = a.textContent; });
+            }
         })({{ this._parent.get_name() }});
     {% endmacro %}""")
 
-    def __init__(self, legend: str):
+    def __init__(self, legend: str, open_min_width: int = LEGEND_OPEN_MIN_WIDTH):
         super().__init__()
         self._name = "Legend"
         self.html = legend
+        self.open_min_width = int(open_min_width)
 
 
 class _DateStamp(MacroElement):
@@ -497,7 +527,7 @@ def _map_legend_html() -> str:
     rows.append(swatch(vocab.CONTESTED_COLOR, "#000", dashed=True) + "Contested")
     events = [swatch(s["fillColor"], s["color"], dashed="dashArray" in s, round_=True)
               + html_text(vocab.EVENT_TYPE_LABELS.get(t, t)) for t, s in EVENT_STYLE.items()]
-    return ("<details open><summary>Legend</summary><b>Territory</b><div class='fl-cols'>" + "<br>".join(rows)
+    return ("<details><summary>Legend</summary><b>Territory</b><div class='fl-cols'>" + "<br>".join(rows)
             + "</div><b>Events</b> (faded: older)<div class='fl-cols'>" + "<br>".join(events) + "</div></details>")
 
 

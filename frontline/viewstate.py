@@ -21,7 +21,7 @@ from .timeline import parse_date
 __all__ = [
     "DEFAULT_DATE", "PERIOD", "FILTER_PARAMS", "VIEW_PARAMS",
     "parse_date_param", "parse_filter_params", "filter_params", "parse_view_params", "view_params",
-    "other_filters",
+    "other_filters", "describe_filters",
 ]
 
 #: The date the dashboard opens on when the URL names none.
@@ -191,3 +191,27 @@ def other_filters(f: EventFilter) -> list[str]:
     if f.controllers_after:
         out.append("new controller " + ", ".join(vocab.CONTROLLER_LABELS.get(c, c) for c in f.controllers_after))
     return out
+
+
+def describe_filters(f: EventFilter) -> str:
+    """Every active filter in words, for messages ('' when none).
+
+    >>> import pandas as pd
+    >>> describe_filters(EventFilter(countries=("IQ",), event_types=("massacre",), text="palmyra",
+    ...                              end=pd.Timestamp("2015-12-31")))
+    "Iraq; massacre; matching 'palmyra'; to 2015-12-31"
+    >>> describe_filters(EventFilter())
+    ''
+    """
+    parts = []
+    if f.countries:
+        parts.append(", ".join(vocab.COUNTRIES.get(c, c) for c in f.countries))
+    if f.event_types:
+        parts.append(", ".join(vocab.EVENT_TYPE_LABELS.get(t, t).lower() for t in f.event_types))
+    if f.actors:
+        parts.append("actors " + ", ".join(vocab.CONTROLLER_LABELS.get(a, a) for a in f.actors))
+    if f.confidence:
+        parts.append("confidence " + ", ".join(f.confidence))
+    if f.text.strip():
+        parts.append(f"matching '{f.text.strip()}'")
+    return "; ".join(parts + other_filters(f))

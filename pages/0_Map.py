@@ -12,10 +12,20 @@ import streamlit as st
 
 from frontline import appcache, config, figures, maps, milestones, overlay, vocab
 from frontline import viewstate
+from frontline.filters import EventFilter
 from frontline.viewstate import PERIOD
 
 st.set_page_config(page_title="Frontline: ISIS territory 2014-2019", layout="wide")
-st.markdown("<style>.block-container{padding-top:1.2rem}</style>", unsafe_allow_html=True)
+#: The map fills the window below the date controls (never under 460 px): the height is set on the
+#: component's frame here, and the map fills its frame (map_component(fill_frame=True)).
+MAP_CSS = """<style>
+.block-container{padding-top:1.2rem;padding-left:2rem;padding-right:2rem}
+.st-key-fl_map iframe{height:max(460px, calc(100vh - 245px))!important}
+.st-key-fl_figures [data-testid=stMetricValue]{font-size:1.7rem}
+.st-key-fl_figures [data-testid=stMetric]{margin-bottom:-0.4rem}
+.st-key-fl_figures h3{font-size:1.35rem;white-space:nowrap}
+</style>"""
+st.markdown(MAP_CSS, unsafe_allow_html=True)
 
 PLAY_TICK = 0.6  # seconds between frames while playing
 PLAY_STEPS = {"a week per step": pd.DateOffset(days=7), "a day per step": pd.DateOffset(days=1),
@@ -122,6 +132,20 @@ def _shift(offset):
     appcache.set_date(pd.Timestamp(appcache.get_date()) + offset)
 
 
+def _clear_filters():
+    """Clear every event filter, the sidebar's widgets included (before they are drawn again)."""
+    for widget, value in (("flt_country", []), ("flt_type", []), ("flt_actor", []), ("flt_confidence", []),
+                          ("flt_q", "")):
+        st.session_state[widget] = value
+    appcache.set_filters(EventFilter())
+    st.session_state.fl_rerun_page = True  # the button is in the date panel: the sidebar must be drawn again too
+
+
+def _go_to(day):
+    st.session_state.fl_playing = False
+    appcache.set_date(day)
+
+
 def _slider_moved():
     appcache.set_date(st.session_state.fl_slider)
 
@@ -156,6 +180,8 @@ def _figures(model, when: dt.date, events: pd.DataFrame):
 @st.fragment(run_every=PLAY_TICK if playing else None)
 def date_panel():
     """The slider, the step buttons, the map and the figures: rerun alone when the date moves."""
+    if st.session_state.pop("fl_rerun_page", False):
+        st.rerun()  # scope "app": a callback changed the sidebar's widgets
     if st.session_state.get("fl_playing"):
         nxt = (pd.Timestamp(appcache.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
         appcache.set_date(nxt)
@@ -194,15 +220,27 @@ def date_panel():
         key = f"{overlay_path}|{overlay_path.stat().st_mtime_ns}|{s.ov_kind}|{s.ov_isis}|{s.ov_days}|{when}"
         groups.append(("Imported events", key, lambda: overlay.overlay_layer(shown, kind=s.ov_kind)))
 
-    c_map, c_fig = st.columns([3, 1])
+    c_map, c_fig = st.columns([4, 1])
     with c_map:
-        out = appcache.map_component(maps.base_map, groups, key="map", height=640,
-                                     layer_control_factory=maps.layer_control, center=view_center, zoom=view_zoom,
-                                     preload=overlay.plugin_elements() if imported else ())
+        notice = figures.events_notice(events, when, len(ds.events), viewstate.describe_filters(appcache.get_filters()))
+        if notice:
+            n1, n2 = st.columns([5, 1], vertical_alignment="center")
+            n1.info(notice, icon=":material/search_off:")
+            if len(events):  # matching events, all after the date: offer the first one's date
+                first = events["date"].min().date()
+                n2.button(f"Go to {first.day} {first:%b %Y}", key="go_first_event", on_click=_go_to, args=(first,),
+                          width="stretch")
+            elif len(ds.events):
+                n2.button("Clear the filters", key="flt_clear_all", on_click=_clear_filters, width="stretch")
+        with st.container(key="fl_map"):
+            out = appcache.map_component(maps.base_map, groups, key="map", height=640,
+                                         layer_control_factory=maps.layer_control, center=view_center,
+                                         zoom=view_zoom, preload=overlay.plugin_elements() if imported else (),
+                                         fill_frame=True)
         st.caption(maps.ATTRIBUTION_TEXT)
     if out and out.get("center") and out.get("zoom"):
         appcache.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
-    with c_fig:
+    with c_fig.container(key="fl_figures"):
         st.subheader(f"{when.day} {when:%B %Y}")
         if model_error is not None:
             st.warning(f"Territory is not available ({model_error}); showing places instead.")
