@@ -1,6 +1,7 @@
 """Frontline: the entry point (``streamlit run dashboard.py``); it names the pages and opens the map.
 
-Each page is a script in ``pages/``; this file only lists them with their sidebar titles,
+Each page is a script in ``pages/``; this file only lists them with their sidebar titles
+(and sets the one style rule all pages share),
 so the map shows as "Map" (not as the file name) and opens at ``/``. Pages switch to
 each other by their file (``st.switch_page("pages/0_Map.py")``).
 """
@@ -17,4 +18,6 @@ PAGES = [
     st.Page("pages/5_Curate.py", title="Curate", url_path="Curate"),
 ]
 
+#: Shared by every page: less empty space above the page title (Streamlit's default is 6rem).
+st.html("<style>.block-container{padding-top:2.5rem}</style>")
 st.navigation(PAGES).run()

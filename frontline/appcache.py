@@ -339,7 +339,8 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
         st.session_state[key] = st.session_state.get(parts["hash_key"], {})
 
     return sf._component_func(
-        script=parts["script"], header=parts["header"] + (_FILL_FRAME_CSS if fill_frame else ""), html=parts["html"], id=parts["id"],
+        script=parts["script"], header=parts["header"] + (_FILL_FRAME_CSS if fill_frame else ""),
+        html=parts["html"], id=parts["id"],
         key=parts["hash_key"], height=height, width=None, returned_objects=list(returned_objects),
         default=defaults, zoom=zoom, center=center, feature_group="".join(scripts), return_on_hover=False,
         layer_control=parts["layer_control"], pixelated=False, css_links=parts["css_links"],

@@ -19,9 +19,10 @@ st.set_page_config(page_title="Frontline: ISIS territory 2014-2019", layout="wid
 #: The map fills the window below the date controls (never under 460 px): the height is set on the
 #: component's frame here, and the map fills its frame (map_component(fill_frame=True)).
 MAP_CSS = """<style>
-.block-container{padding-top:1.2rem;padding-left:2rem;padding-right:2rem}
+.block-container.block-container{padding-top:1.2rem;padding-left:2rem;padding-right:2rem}
 .st-key-fl_map iframe{height:max(460px, calc(100vh - 245px))!important}
-.st-key-fl_figures [data-testid=stMetricValue]{font-size:1.7rem}
+.st-key-fl_figures [data-testid=stMetricValue]{font-size:clamp(1.15rem, 1.9vw, 1.7rem)}
+.st-key-fl_figures [data-testid=stMetricLabel] *, .st-key-fl_figures [data-testid=stMetricDelta] *{white-space:normal}
 .st-key-fl_figures [data-testid=stMetric]{margin-bottom:-0.4rem}
 .st-key-fl_figures h3{font-size:1.35rem;white-space:nowrap}
 </style>"""

@@ -23,7 +23,7 @@ for notice in appcache.pop_notices():  # links with a bad date or filter code
 marks = charts.milestone_frame(milestones.MILESTONES)
 
 st.title("Timeline, 2014 to 2019")
-st.markdown(f"Selected date: **{day:%d %B %Y}** (the red line). Click a milestone ▼ or a point on a chart "
+st.markdown(f"Selected date: **{day.day} {day:%B %Y}** (the red line). Click a milestone ▼ or a point on a chart "
             "to open the map on that date.")
 
 labels = [f"{m.label} ({m.date:%d %b %Y})" for m in marks.itertuples(index=False)]

@@ -67,7 +67,7 @@ if f != shared:
     appcache.set_filters(f)
 
 st.title("Events")
-c1, c2 = st.columns([3, 2])
+c1, c2, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
 by = c1.selectbox("Sort by", list(explorer.SORT_KEYS), key="ev_sort")
 newest = c2.toggle("Newest first", key="ev_desc")
 rows = explorer.select_rows(ds.events, ds.places, f, picked_places, by=by, ascending=not newest)

@@ -29,7 +29,7 @@ day = appcache.get_date()
 
 left, right = st.columns([2, 3])
 with left:
-    use_day = st.checkbox(f"The map's date ({day:%d %B %Y})", value=True, key="br_use_day")
+    use_day = st.checkbox(f"The map's date ({day.day} {day:%B %Y})", value=True, key="br_use_day")
     labels = {f"{m.date:%d %b %Y}: {m.label}": m.date for m in milestones.MILESTONES
               if vocab.PERIOD_START <= m.date.isoformat() <= vocab.PERIOD_END}
     picked = st.multiselect("Milestones", list(labels), key="br_milestones")
@@ -44,8 +44,9 @@ with left:
     browser = False
     if fmt == "png":
         if browser_path():
-            browser = st.checkbox("Capture the interactive map as a browser shows it (headless Chromium)",
-                                  key="br_browser")
+            browser = st.checkbox("Capture as a browser draws it", key="br_browser",
+                                  help="Draw the interactive map in headless Chromium and save what it shows, "
+                                       "instead of the print-quality rendering.")
         else:
             st.caption("Browser-faithful capture needs Chromium (Debian: apt-get install chromium).")
     described = describe_filters(filters)
@@ -73,6 +74,9 @@ with right:
             out = export(briefing, dates, "png", Path(tmp) / "preview.png", "slide", marking)
             st.session_state["br_preview_png"] = (settings, out.read_bytes())
     shown = st.session_state.get("br_preview_png")
+    if not (shown and shown[0] == settings) and "br_file" not in st.session_state:
+        st.caption("Press **Preview** to see the export at slide size here, or **Build** to make the file to "
+                   "download.")
     if shown and shown[0] == settings:
         st.image(shown[1], width="stretch",
                  caption="Preview at slide size: " + ("the map page" if len(dates) == 1 else "small multiples")

@@ -26,10 +26,12 @@ def curate_app(tmp_path):
     proc.wait(10)
 
 
-def test_adding_an_event_at_baghuz_writes_one_new_line(curate_app, page):
-    url, ev = curate_app
-    before = ev.read_text(encoding="utf-8").split("\n")
-    page.goto(url)
+#: The summary of the event :func:`fill_baghuz_event` enters.
+BAGHUZ_SUMMARY = "Test: the SDF declared the fall of the last ISIS enclave at Baghuz."
+
+
+def fill_baghuz_event(page) -> None:
+    """On the Curate page: fill the form for the fall of Baghouz (2019-03-23, the form's default date) and check it."""
     page.get_by_label("Place").fill("Al-Baghuz Fawqani")
     page.locator("[data-testid='stMultiSelect']").filter(has_text="Actors").click()
     for actor in ("SDF", "ISIS"):
@@ -37,10 +39,17 @@ def test_adding_an_event_at_baghuz_writes_one_new_line(curate_app, page):
     page.keyboard.press("Escape")
     page.locator("[data-testid='stSelectbox']").filter(has_text="Controller after").click()
     page.get_by_role("option", name="SDF / YPG").click()
-    page.get_by_label("Summary").fill("Test: the SDF declared the fall of the last ISIS enclave at Baghuz.")
+    page.get_by_label("Summary").fill(BAGHUZ_SUMMARY)
     page.get_by_label("Source", exact=True).fill("Test, 2019-03-23, fixture")
     page.get_by_role("button", name="Check the event").click()
     page.get_by_text("Place: Baghouz (").wait_for(timeout=20_000)
+
+
+def test_adding_an_event_at_baghuz_writes_one_new_line(curate_app, page):
+    url, ev = curate_app
+    before = ev.read_text(encoding="utf-8").split("\n")
+    page.goto(url)
+    fill_baghuz_event(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "curate-checked.png"), full_page=True)
     page.get_by_role("button", name="Add to events.csv").click()

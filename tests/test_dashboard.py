@@ -216,3 +216,27 @@ def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_
     at.slider(key="fl_slider").set_value(dt.date(2017, 8, 1)).run()
     assert "Imported events overlay: 1 ISIS event from ucdp_sample.parquet in the 30 days up to the date." in [
         c.value for c in at.caption]
+
+
+# --- empty states ------------------------------------------------------------------------------
+
+def test_filters_matching_no_event_say_so_above_the_map_and_clear_in_one_click():
+    at = _app(date="2015-06-01", q="no-such-place-zzz")
+    assert not at.exception, at.exception
+    assert ("No event matches the filters (matching 'no-such-place-zzz'): none of the "
+            in " ".join(i.value for i in at.info))
+    at.button(key="flt_clear_all").click().run()
+    assert at.session_state["fl_filters"] == EventFilter()
+    assert at.text_input(key="flt_q").value == ""
+    assert not any(i.value.startswith("No event") for i in at.info)
+
+
+def test_filters_whose_first_event_is_after_the_date_offer_to_go_to_it():
+    at = _app(date="2014-01-02", q="palmyra")
+    assert at.session_state["fl_filters"].text == "palmyra"  # the filter from the link
+    notice = next(i.value for i in at.info if i.value.startswith("No event matching the filters"))
+    assert "happened by 2 January 2014; the first is on " in notice
+    at.button(key="go_first_event").click().run()
+    day = at.slider(key="fl_slider").value
+    assert day > dt.date(2014, 1, 2) and at.query_params["date"] == day.isoformat()
+    assert not any(i.value.startswith("No event matching") for i in at.info)
