@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["EventFilter", "filter_events", "fold"]
+from . import vocab
+
+__all__ = ["EventFilter", "filter_events", "fold", "other_filters", "describe_filters"]
 
 
 def fold(text: str) -> str:
@@ -70,3 +72,48 @@ def filter_events(events: pd.DataFrame, places: pd.DataFrame, f: EventFilter) ->
         summary_hit = events["summary"].fillna("").map(fold).str.contains(needle, regex=False)
         mask &= place_hit | summary_hit
     return events[mask]
+
+
+def other_filters(f: EventFilter) -> list[str]:
+    """The filters the map's sidebar does not show (set on the Events page), in words.
+
+    >>> import pandas as pd
+    >>> other_filters(EventFilter(start=pd.Timestamp("2016-01-01"), control_changes_only=True,
+    ...                           controllers_after=("SDF",)))
+    ['from 2016-01-01', 'changes of control only', 'new controller SDF / YPG']
+    >>> other_filters(EventFilter(countries=("SY",)))
+    []
+    """
+    out = []
+    if f.start is not None or f.end is not None:
+        out.append(" ".join(part for part in (f"from {f.start:%Y-%m-%d}" if f.start is not None else "",
+                                              f"to {f.end:%Y-%m-%d}" if f.end is not None else "") if part))
+    if f.control_changes_only:
+        out.append("changes of control only")
+    if f.controllers_after:
+        out.append("new controller " + ", ".join(vocab.CONTROLLER_LABELS.get(c, c) for c in f.controllers_after))
+    return out
+
+
+def describe_filters(f: EventFilter) -> str:
+    """Every active filter in words, for messages ('' when none).
+
+    >>> import pandas as pd
+    >>> describe_filters(EventFilter(countries=("IQ",), event_types=("massacre",), text="palmyra",
+    ...                              end=pd.Timestamp("2015-12-31")))
+    "Iraq; massacre; matching 'palmyra'; to 2015-12-31"
+    >>> describe_filters(EventFilter())
+    ''
+    """
+    parts = []
+    if f.countries:
+        parts.append(", ".join(vocab.COUNTRIES.get(c, c) for c in f.countries))
+    if f.event_types:
+        parts.append(", ".join(vocab.EVENT_TYPE_LABELS.get(t, t).lower() for t in f.event_types))
+    if f.actors:
+        parts.append("actors " + ", ".join(vocab.CONTROLLER_LABELS.get(a, a) for a in f.actors))
+    if f.confidence:
+        parts.append("confidence " + ", ".join(f.confidence))
+    if f.text.strip():
+        parts.append(f"matching '{f.text.strip()}'")
+    return "; ".join(parts + other_filters(f))

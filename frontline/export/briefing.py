@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import config, vocab
 from ..errors import ExportError
-from ..filters import EventFilter, filter_events
+from ..filters import EventFilter, describe_filters, filter_events  # noqa: F401 (re-exported)
 from ..timeline import parse_date
 
 __all__ = ["Briefing", "load_briefing", "parse_dates", "format_area", "format_population",
@@ -90,30 +90,6 @@ def format_date(when, short: bool = False) -> str:
     """``10 June 2014`` (or ``10 Jun 2014``)."""
     ts = pd.Timestamp(when)
     return f"{ts.day} {ts:%b %Y}" if short else f"{ts.day} {ts:%B %Y}"
-
-
-def describe_filters(f: EventFilter) -> str:
-    """The active event filters in words ('' when none).
-
-    >>> describe_filters(EventFilter(countries=("SY",), confidence=("high",)))
-    'Syria; confidence: high'
-    >>> describe_filters(EventFilter())
-    ''
-    """
-    parts = []
-    if f.countries:
-        parts.append(", ".join(vocab.COUNTRIES.get(c, c) for c in f.countries))
-    if f.event_types:
-        parts.append(", ".join(vocab.EVENT_TYPE_LABELS.get(t, t).lower() for t in f.event_types))
-    if f.actors:
-        parts.append("actors: " + ", ".join(vocab.CONTROLLER_LABELS.get(a, a) for a in f.actors))
-    if f.confidence:
-        parts.append("confidence: " + ", ".join(f.confidence))
-    if f.text.strip():
-        parts.append(f"matching '{f.text.strip()}'")
-    if f.control_changes_only:
-        parts.append("changes of control only")
-    return "; ".join(parts)
 
 
 def parse_dates(values) -> list[pd.Timestamp]:
