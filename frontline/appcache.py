@@ -346,3 +346,44 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
         layer_control=parts["layer_control"], pixelated=False, css_links=parts["css_links"],
         js_links=parts["js_links"], on_change=_on_change, wrap_longitude=False,
     )
+
+
+# --- Pages and navigation ------------------------------------------------------------------
+#: (script, sidebar title, URL path); the first is the default page, at "/".
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("pages/0_Map.py", "Map", ""),
+    ("pages/1_Timeline.py", "Timeline", "Timeline"),
+    ("pages/2_Events.py", "Events", "Events"),
+    ("pages/3_Sources_and_Methodology.py", "Sources and Methodology", "Sources_and_Methodology"),
+    ("pages/4_Briefing.py", "Briefing", "Briefing"),
+    ("pages/5_Curate.py", "Curate", "Curate"),
+)
+
+#: Shared by every page: less empty space above the page title (Streamlit's default is 6rem).
+_PAGE_STYLE = "<style>.block-container{padding-top:2.5rem}</style>"
+
+
+def navigation():
+    """The app's navigation for ``dashboard.py``; its menu is drawn by :func:`page_setup` on each page."""
+    return st.navigation([st.Page(path, title=title, url_path=url or None, default=not url)
+                          for path, title, url in PAGES], position="hidden")
+
+
+def page_setup(page_title: str) -> None:
+    """Configure a page and draw the sidebar menu with the pages' titles.
+
+    The menu is drawn here rather than by ``st.navigation`` because Streamlit, on a fresh
+    server whose first visitor opens a page's own URL, runs that page without the entry
+    script (the legacy ``pages/`` mode) and would list the files' names instead.
+    """
+    st.set_page_config(page_title=page_title, layout="wide")
+    st.html(_PAGE_STYLE)
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    with st.sidebar:
+        try:
+            for path, title, _ in PAGES:
+                st.page_link(path, label=title)
+        except StreamlitPageNotFoundError:
+            return  # a page script run on its own (AppTest.from_file): there is no app to link to
+        st.divider()

@@ -33,7 +33,11 @@ from .schema import EVENT_COLUMNS
 from .validate import read_rows, validate_files
 
 __all__ = ["build_row", "format_row", "split_records", "next_event_id", "check_row", "find_duplicates",
-           "insert_event", "atomic_write", "Added", "DUPLICATE_DAYS"]
+           "insert_event", "insert_record", "problems_on_new_line", "write_record", "atomic_write", "Added",
+           "EVENT_ORDER", "DUPLICATE_DAYS"]
+
+#: The order of the rows of ``events.csv``.
+EVENT_ORDER = ("date", "event_id")
 
 #: Two events are possible duplicates when they share place and type and lie this many days apart or less.
 DUPLICATE_DAYS = 3
@@ -124,23 +128,31 @@ def split_records(text: str) -> list[str]:
     return records
 
 
-def _sort_key(record: str, header: list[str]) -> tuple[str, str]:
+def _sort_key(record: str, header: list[str], key_columns) -> tuple[str, ...]:
     values = next(csv.reader(io.StringIO(record)), [])
     row = dict(zip(header, values))
-    return row.get("date", "").strip(), row.get("event_id", "").strip()
+    return tuple(row.get(c, "").strip() for c in key_columns)
 
 
-def _insert(text: str, row: dict) -> tuple[str, int, str]:
-    """``text`` with ``row`` inserted at its sorted place; returns (new text, 1-based line, line)."""
-    line = format_row(row)
+def insert_record(text: str, row: dict, columns, key_columns) -> tuple[str, int, str]:
+    """``text`` with ``row`` inserted at its place in the file's ``key_columns`` order.
+
+    Every other record is kept byte for byte; returns (new text, 1-based line of the row, the row's line).
+
+    >>> insert_record("id,n\\na,1\\nc,3\\n", {"id": "b", "n": "2"}, ["id", "n"], ["id"])
+    ('id,n\\na,1\\nb,2\\nc,3\\n', 3, 'b,2\\n')
+    >>> insert_record("", {"id": "b", "n": "2"}, ["id", "n"], ["id"])
+    ('id,n\\nb,2\\n', 2, 'b,2\\n')
+    """
+    line = format_row(row, columns)
     records = split_records(text)
     if not records:
-        return ",".join(EVENT_COLUMNS) + "\n" + line, 2, line
+        return ",".join(columns) + "\n" + line, 2, line
     header = [h.strip() for h in next(csv.reader(io.StringIO(records[0])))]
-    key = (row["date"], row["event_id"])
+    key = tuple(str(row[c]) for c in key_columns)
     at = len(records)
     for i in range(1, len(records)):
-        if records[i].strip() and _sort_key(records[i], header) > key:
+        if records[i].strip() and _sort_key(records[i], header, key_columns) > key:
             at = i
             break
     if at == len(records) and not records[-1].endswith("\n"):
@@ -150,24 +162,58 @@ def _insert(text: str, row: dict) -> tuple[str, int, str]:
     return "".join(records), line_no, line
 
 
+def _insert(text: str, row: dict) -> tuple[str, int, str]:
+    """``text`` with the event ``row`` inserted at its sorted place (date, then ``event_id``)."""
+    return insert_record(text, row, EVENT_COLUMNS, EVENT_ORDER)
+
+
+def problems_on_new_line(path: Path | str, row: dict, columns, key_columns, validate) -> list[Problem]:
+    """The problems ``validate(copy)`` finds on ``row``'s line once inserted into a copy of ``path``.
+
+    ``validate`` takes the path of the copy (a temporary file named like ``path``) and returns
+    :class:`~frontline.errors.Problem` s; the ones kept are reported against ``path`` itself.
+    """
+    path = Path(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    new_text, line_no, _line = insert_record(text, row, columns, key_columns)
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / path.name
+        probe.write_text(new_text, encoding="utf-8", newline="")
+        found = validate(probe)
+    return [Problem(str(path), p.line, p.column, p.message)
+            for p in found if p.path == str(probe) and p.line == line_no]
+
+
+def write_record(path: Path | str, row: dict, columns, key_columns, what: str = "row") -> tuple[int, str]:
+    """Insert ``row`` into ``path`` at its sorted place as one new line, atomically; return (line, text).
+
+    The row must have been checked. If the file changes on disk meanwhile,
+    :class:`ConcurrentEditError` is raised and nothing is written.
+    """
+    path = Path(path)
+    raw = path.read_bytes() if path.exists() else b""
+    digest = hashlib.sha256(raw).hexdigest()
+    new_text, line_no, line = insert_record(raw.decode("utf-8"), row, columns, key_columns)
+    now = path.read_bytes() if path.exists() else b""
+    if hashlib.sha256(now).hexdigest() != digest:
+        raise ConcurrentEditError(f"{path} changed while the {what} was being added; reload and add it again")
+    atomic_write(path, new_text.encode("utf-8"))
+    return line_no, line
+
+
 def check_row(row: dict, events_path: Path | str = config.EVENTS_PATH,
               places_path: Path | str = config.PLACES_PATH) -> list[Problem]:
     """Every problem ``validate`` would report on ``row`` once inserted (empty when it is fine)."""
     events_path = Path(events_path)
+    existing = {r.get("event_id") for _l, r in read_rows(events_path, EVENT_COLUMNS)[0]} if events_path.exists() else set()
     text = events_path.read_text(encoding="utf-8") if events_path.exists() else ""
-    existing = {r.get("event_id") for _l, r in read_rows(events_path, EVENT_COLUMNS)[0]} if text else set()
-    new_text, line_no, _line = _insert(text, row)
+    _new, line_no, _line = _insert(text, row)
     problems = []
     if row["event_id"] in existing:
         problems.append(Problem(str(events_path), line_no, "event_id",
                                 f"duplicate id {row['event_id']!r}; leave the id blank to get the next free one"))
-    with tempfile.TemporaryDirectory() as tmp:
-        probe = Path(tmp) / "events.csv"
-        probe.write_text(new_text, encoding="utf-8", newline="")
-        _p, _e, found = validate_files(probe, places_path)
-    problems += [Problem(str(events_path), p.line, p.column, p.message)
-                 for p in found if p.path == str(probe) and p.line == line_no]
-    return problems
+    return problems + problems_on_new_line(events_path, row, EVENT_COLUMNS, EVENT_ORDER,
+                                           lambda probe: validate_files(probe, places_path)[2])
 
 
 def find_duplicates(row: dict, events_path: Path | str = config.EVENTS_PATH,
@@ -225,17 +271,10 @@ def insert_event(row: dict, events_path: Path | str = config.EVENTS_PATH,
     Nothing is written when the row has a problem. If the file changes on disk while
     the row is being inserted, :class:`ConcurrentEditError` is raised and nothing is written.
     """
-    events_path = Path(events_path)
     problems = check_row(row, events_path, places_path)
     if problems:
         raise DataError(problems)
-    raw = events_path.read_bytes() if events_path.exists() else b""
-    digest = hashlib.sha256(raw).hexdigest()
-    new_text, line_no, line = _insert(raw.decode("utf-8"), row)
-    now = events_path.read_bytes() if events_path.exists() else b""
-    if hashlib.sha256(now).hexdigest() != digest:
-        raise ConcurrentEditError(f"{events_path} changed while the event was being added; reload and add it again")
-    atomic_write(events_path, new_text.encode("utf-8"))
+    line_no, line = write_record(events_path, row, EVENT_COLUMNS, EVENT_ORDER, "event")
     return Added(str(events_path), line_no, line, row["event_id"])
 
 
@@ -278,4 +317,4 @@ def resolve_place(geocoder, name: str, country: str | None = None) -> dict:
     close = geocoder.suggestions(name, country)
     hint = f"; closest: {', '.join(close)}" if close else ""
     raise GeocodingError(f"{name!r} is not in the gazetteer{hint}; add the place to places.csv first "
-                         "(python -m frontline geocode NAME shows where Nominatim puts it)", close)
+                         "('Add a place' on the Curate page, or python -m frontline add-place --geocode)", close)

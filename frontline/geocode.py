@@ -232,6 +232,11 @@ class Geocoder:
         except (OSError, ValueError):
             return {}
 
+    def fetched_on(self, name: str, country: str | None = None) -> str | None:
+        """The day (``YYYY-MM-DD``) Nominatim was asked about ``name``, from the cache; ``None`` if never."""
+        entry = self._read_cache().get(self._cache_key(name.strip(), country))
+        return entry.get("asked") if isinstance(entry, dict) else None
+
     def _write_cache(self, key: str, results: list[dict]) -> None:
         cache = self._read_cache()
         cache[key] = {"results": results, "asked": time.strftime("%Y-%m-%d")}

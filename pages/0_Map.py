@@ -15,7 +15,7 @@ from frontline import viewstate
 from frontline.filters import EventFilter
 from frontline.viewstate import PERIOD
 
-st.set_page_config(page_title="Frontline: ISIS territory 2014-2019", layout="wide")
+appcache.page_setup("Frontline: ISIS territory 2014-2019")
 #: The map fills the window below the date controls (never under 460 px): the height is set on the
 #: component's frame here, and the map fills its frame (map_component(fill_frame=True)).
 MAP_CSS = """<style>

@@ -6,7 +6,7 @@ from frontline import appcache, charts, filters, milestones, vocab
 from frontline.errors import DateError
 from frontline.timeline import parse_date
 
-st.set_page_config(page_title="Frontline: Timeline", layout="wide")
+appcache.page_setup("Frontline: Timeline")
 
 
 def open_map(day) -> None:

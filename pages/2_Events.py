@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from frontline import appcache, explorer, maps, vocab
 from frontline.filters import EventFilter
 
-st.set_page_config(page_title="Frontline: Events", layout="wide")
+appcache.page_setup("Frontline: Events")
 
 ds = appcache.dataset()
 shared = appcache.get_filters()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from frontline import appcache, config, sources
 
-st.set_page_config(page_title="Frontline: Sources and Methodology", layout="wide")
+appcache.page_setup("Frontline: Sources and Methodology")
 DOCS = config.ROOT / "docs"
 
 

@@ -11,7 +11,7 @@ from frontline.export import FORMATS, PRESETS, Briefing, export, parse_dates
 from frontline.export.briefing import describe_filters, format_area, format_date
 from frontline.export.capture import browser_path
 
-st.set_page_config(page_title="Frontline: Briefing", layout="wide")
+appcache.page_setup("Frontline: Briefing")
 for notice in appcache.pop_notices():
     st.warning(notice)
 

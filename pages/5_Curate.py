@@ -1,16 +1,16 @@
-"""Curate: add one event to data/events.csv (checked, duplicate-aware, one new line, atomic)."""
+"""Curate: add one event to data/events.csv, or one place to data/places.csv (checked, duplicate-aware, one new line, atomic)."""
 
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from frontline import appcache, config, curate, vocab
+from frontline import appcache, config, curate, curate_place, vocab
 from frontline.errors import ConcurrentEditError, DataError, GeocodingError
 from frontline.schema import EVENT_COLUMNS
 from frontline.validate import read_rows
 
-st.set_page_config(page_title="Frontline: Curate", layout="wide")
+appcache.page_setup("Frontline: Curate")
 st.title("Add an event")
 st.caption(f"The event is checked with the rules of `python -m frontline validate` and inserted in date order "
            f"into `{config.EVENTS_PATH}` as one new line; no other line changes.")
@@ -84,4 +84,94 @@ if pending:
                 st.error(str(err))
             else:
                 st.session_state.pop("curate_pending", None)
+                st.rerun()
+
+st.divider()
+st.header("Add a place", anchor=False)
+st.caption(f"For a place the gazetteer lacks. The place_id is a slug of the name; the row is checked with the rules "
+           f"of `python -m frontline validate` and inserted in country, then place_id order into "
+           f"`{config.PLACES_PATH}` as one new line; no other line changes.")
+
+with st.form("curate_place"):
+    c1, c2 = st.columns([1, 2])
+    p_name = c1.text_input("Name", placeholder="common English name, e.g. Hajin", key="place_name")
+    p_aliases = c2.text_input("Aliases", placeholder="other spellings and the Arabic name, '|'-separated: Hajin|هجين")
+    c1, c2, c3, c4 = st.columns(4)
+    p_country = c1.selectbox("Located in", list(vocab.COUNTRIES), format_func=vocab.COUNTRIES.get, key="place_country")
+    p_admin1 = c2.text_input("Governorate (admin1)", placeholder="e.g. Dayr Az Zawr, Ninawa")
+    p_kind = c3.selectbox("Kind", list(vocab.PLACE_KINDS), index=1, key="place_kind")
+    p_ctrl = c4.selectbox("Held on 2014-01-01 by", list(vocab.CONTROLLERS), index=None, placeholder="choose the holder",
+                          format_func=vocab.CONTROLLER_LABELS.get, key="place_ctrl")
+    c1, c2 = st.columns([1, 3])
+    p_pop = c1.text_input("Population (optional)", placeholder="whole number")
+    p_pop_source = c2.text_input("Population source", placeholder="source and year, e.g. GeoNames cities500")
+    p_where = st.radio("Coordinates", ["Use the geocoder's result", "Enter lat and lon"], horizontal=True,
+                       key="place_where")
+    c1, c2, c3 = st.columns([2, 1, 1])
+    p_query = c1.text_input("Name to geocode (default: the name)", placeholder="e.g. Hajin, Deir ez-Zor")
+    p_offline = c1.checkbox("Offline: the gazetteer and the cache only, never Nominatim")
+    p_lat = c2.number_input("Latitude", min_value=-90.0, max_value=90.0, value=None, format="%.5f", key="place_lat")
+    p_lon = c3.number_input("Longitude", min_value=-180.0, max_value=180.0, value=None, format="%.5f", key="place_lon")
+    p_notes = st.text_input("Notes (caveats, disagreements)", placeholder="optional", key="place_notes")
+    place_checked = st.form_submit_button("Check the place")
+
+if place_checked:
+    st.session_state.pop("place_added", None)
+    st.session_state.pop("place_pending", None)
+    try:
+        if p_where == "Enter lat and lon":
+            if p_lat is None or p_lon is None:
+                raise GeocodingError("enter both latitude and longitude, or choose the geocoder's result")
+            lat, lon, coord_source, found = p_lat, p_lon, curate_place.ANALYST_SOURCE, ""
+        else:
+            geo = appcache.geocoder(config.PLACES_PATH, offline=p_offline)
+            coords = curate_place.coordinates_from_geocoder(geo, p_query.strip() or p_name, p_country)
+            lat, lon, coord_source = coords.lat, coords.lon, coords.coord_source
+            found = f"The geocoder found {coords.found} at {coords.lat:.5f}, {coords.lon:.5f}."
+            for warning in coords.warnings:
+                st.warning(warning)
+    except GeocodingError as err:
+        st.error(str(err))
+    else:
+        row = curate_place.build_place_row(name=p_name, aliases=p_aliases, country=p_country, admin1=p_admin1,
+                                           kind=p_kind, controller_2014=p_ctrl, lat=lat, lon=lon,
+                                           coord_source=coord_source, population=p_pop,
+                                           population_source=p_pop_source, notes=p_notes)
+        st.session_state.place_pending = {
+            "row": row, "found": found,
+            "problems": curate_place.check_place(row, config.PLACES_PATH),
+            "near": curate_place.nearby_places(row, config.PLACES_PATH),
+        }
+
+place_added = st.session_state.get("place_added")
+if place_added:
+    st.success(f"Added {place_added.place_id} at line {place_added.line} of {place_added.path}. "
+               "Events can now be added there.")
+
+place_pending = st.session_state.get("place_pending")
+if place_pending:
+    row = place_pending["row"]
+    st.subheader("The new place")
+    if place_pending["found"]:
+        st.caption(place_pending["found"])
+    st.dataframe(pd.DataFrame([row]), hide_index=True, width="stretch")
+    if place_pending["problems"]:
+        st.error(f"Refused: the row has {len(place_pending['problems'])} problem(s). Fix them and check again.")
+        st.dataframe([{"column": p.column, "problem": p.message} for p in place_pending["problems"]],
+                     hide_index=True, width="stretch")
+    else:
+        confirm = True
+        if place_pending["near"]:
+            st.warning(f"{len(place_pending['near'])} known place(s) lie within {curate_place.NEAR_KM:g} km: "
+                       "it may be one of them under another name.")
+            st.dataframe([{"place_id": o["place_id"], "name": o["name"], "aliases": o["aliases"], "km": round(km, 1)}
+                          for o, km in place_pending["near"]], hide_index=True, width="stretch")
+            confirm = st.checkbox("It is a different place: add it anyway", key="place_confirm")
+        if st.button("Add to places.csv", type="primary", disabled=not confirm, key="place_add"):
+            try:
+                st.session_state.place_added = curate_place.insert_place(row, config.PLACES_PATH)
+            except (DataError, ConcurrentEditError) as err:
+                st.error(str(err))
+            else:
+                st.session_state.pop("place_pending", None)
                 st.rerun()

@@ -93,7 +93,7 @@ def test_event_added_on_the_curate_page_offline_shows_on_the_map_at_its_date(int
 
 def test_timeline_milestone_opens_the_map_and_events_download_palmyra_as_geojson(app_url, page, tmp_path):
     _open(page, app_url + "/?date=2016-03-27", "2016-03-27")
-    nav = page.get_by_test_id("stSidebarNav")
+    nav = page.get_by_test_id("stSidebar")
 
     # Map -> Timeline -> "Fall of Mosul" -> the map itself shows 10 June 2014
     nav.get_by_role("link", name="Timeline").click()

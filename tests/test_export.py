@@ -84,6 +84,27 @@ def test_deck_has_a_title_slide_one_slide_per_date_and_a_closing_slide(briefing,
     assert sum(1 for s in mosul.shapes if s.shape_type == 13) == 1  # the map picture
 
 
+def test_two_builds_of_the_same_deck_are_byte_identical(briefing, tmp_path, monkeypatch):
+    import time
+    import zipfile
+
+    from frontline.export.slides import build_deck
+
+    a, b = tmp_path / "a.pptx", io.BytesIO()
+    build_deck(briefing, DATES, a, marking="TEST", dpi=30)
+    # the second build happens "years later": no clock may reach the bytes
+    monkeypatch.setattr(time, "localtime", lambda *t: time.struct_time((2031, 1, 2, 3, 4, 5, 3, 2, 0)))
+    build_deck(briefing, DATES, b, marking="TEST", dpi=30)
+    monkeypatch.undo()
+    assert a.read_bytes() == b.getvalue()
+    with zipfile.ZipFile(a) as deck:
+        assert {i.date_time for i in deck.infolist()} == {(2017, 7, 10, 0, 0, 0)}  # the deck's last date
+        assert deck.namelist()[0] == "[Content_Types].xml"
+        core = deck.read("docProps/core.xml").decode()
+    assert re.findall(r"<dcterms:(\w+)[^>]*>([^<]*)<", core) == [("created", "2017-07-10T00:00:00Z"),
+                                                                 ("modified", "2017-07-10T00:00:00Z")]
+
+
 def test_key_events_put_changes_of_control_first_one_per_place(briefing):
     key = briefing.key_events("2016-01-01", "2017-12-31", n=3)
     assert list(key["event_type"]) == ["control_change"] * 3

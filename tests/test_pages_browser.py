@@ -18,7 +18,7 @@ def test_switching_pages_keeps_the_shared_date(app_url, page):
     expect(map_date).to_have_text("2016-03-27")
 
     # the map's date is the Timeline's selected date
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Timeline").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Timeline").click()
     expect(page.get_by_text("Selected date: 27 March 2016")).to_be_visible()
 
     # choosing a milestone lands back on the map, on its date
@@ -27,7 +27,7 @@ def test_switching_pages_keeps_the_shared_date(app_url, page):
     expect(map_date).to_have_text("2014-06-10")
 
     # and the other pages keep it
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Timeline").click()
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Timeline").click()
     expect(page.get_by_text("Selected date: 10 June 2014")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "timeline-after-milestone.png"))

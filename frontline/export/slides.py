@@ -3,12 +3,17 @@
 Each date's slide shows the map panel (:func:`static.panel_figure`), ISIS's area and
 population, the change since the previous date, and three bullets: the period's key
 events taken from the data (:meth:`Briefing.key_events`).
+
+The same inputs give the same bytes: the core properties are dated by the last date of
+the deck (never "now"), and the zip python-pptx writes is rewritten with that date on
+every entry (:func:`fixed_zip`), in python-pptx's own (deterministic) entry order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +27,7 @@ from .briefing import METHOD_NOTE, Briefing, describe_filters, format_area, form
 from .chart import area_chart_figure
 from .static import TITLE, panel_figure, save
 
-__all__ = ["build_deck", "slide_titles", "FIRST_PERIOD_DAYS"]
+__all__ = ["build_deck", "slide_titles", "fixed_zip", "FIRST_PERIOD_DAYS"]
 
 #: The first date's key events are those of this many days before it.
 FIRST_PERIOD_DAYS = 90
@@ -125,9 +130,38 @@ def slide_titles(dates) -> list[str]:
     return [TITLE] + [format_date(d) for d in sorted(pd.Timestamp(x) for x in dates)] + ["ISIS territory over time"]
 
 
+def fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The zip archive ``data`` rewritten so that its bytes depend only on its contents.
+
+    Every entry keeps its name, order, contents and compression, and gets the timestamp
+    ``when`` and the same (Unix, ``rw-r--r--``) attributes, so two archives with the same
+    files are byte-identical whenever and wherever they were written.
+
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("a.txt", "hello")
+    >>> fixed = fixed_zip(buf.getvalue(), dt.datetime(2019, 3, 23))
+    >>> zipfile.ZipFile(io.BytesIO(fixed)).getinfo("a.txt").date_time
+    (2019, 3, 23, 0, 0, 0)
+    """
+    stamp = max(when, dt.datetime(1980, 1, 1)).timetuple()[:6]  # zip dates start in 1980
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = item.compress_type
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            dst.writestr(info, src.read(item))
+    return out.getvalue()
+
+
 def build_deck(briefing: Briefing, dates, out: Path | str, marking: str = "", title: str = TITLE,
-               progress=None) -> Path:
-    """Write the deck to ``out`` (a path or a binary file); ``progress(fraction, message)`` is called per slide."""
+               progress=None, dpi: int = 150) -> Path:
+    """Write the deck to ``out`` (a path or a binary file); ``progress(fraction, message)`` is called per slide.
+
+    ``dpi`` is the resolution of the map and chart pictures. The same inputs give the same bytes.
+    """
     dates = sorted(pd.Timestamp(d) for d in dates)
     total = len(dates) + 2
     step = 0
@@ -190,7 +224,7 @@ def build_deck(briefing: Briefing, dates, out: Path | str, marking: str = "", ti
         _text(slide, Inches(8.75), Inches(0.98), Inches(4.2), Inches(0.3),
               f"held by ISIS · {format_population(held['population'])} people", 12, color=MUTED,
               align=PP_ALIGN.RIGHT)
-        fig = panel_figure(briefing, when)
+        fig = panel_figure(briefing, when, dpi=dpi)
         _picture(slide, fig, Inches(0.35), Inches(1.35), height=Inches(5.95))
         x = Inches(8.45)
         if prev is not None:
@@ -211,10 +245,16 @@ def build_deck(briefing: Briefing, dates, out: Path | str, marking: str = "", ti
     # closing slide
     slide = prs.slides.add_slide(title_only)
     _title(slide, "ISIS territory over time")
-    _picture(slide, area_chart_figure(briefing, dates), Inches(0.5), Inches(1.3), width=Inches(12.3))
+    _picture(slide, area_chart_figure(briefing, dates, dpi=dpi), Inches(0.5), Inches(1.3), width=Inches(12.3))
     _text(slide, Inches(0.5), Inches(6.25), Inches(12.3), Inches(0.95),
           briefing.sources_note() + "\n" + METHOD_NOTE, 9, color=MUTED, name="Sources")
     _marking(slide, marking)
     tick("closing slide")
-    prs.save(out)
-    return Path(out) if not hasattr(out, "write") else out
+    raw = io.BytesIO()
+    prs.save(raw)
+    data = fixed_zip(raw.getvalue(), stamp)
+    if hasattr(out, "write"):
+        out.write(data)
+        return out
+    Path(out).write_bytes(data)
+    return Path(out)
