@@ -35,3 +35,18 @@ def write_table(table, fmt: str, float_format: str | None = None) -> None:
         print()
     else:
         table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format=float_format)
+
+
+def add_date_option(parser: argparse.ArgumentParser) -> None:
+    """--date (required) and --events/--places: the options of every 'on a date' command."""
+    parser.add_argument("--date", required=True, help="ISO date YYYY-MM-DD")
+    add_data_options(parser)
+
+
+def date_and_data(args):
+    """The checked ``--date`` and the dataset (raises on a bad date or on any data problem)."""
+    from ..data import load_strict
+    from ..timeline import parse_date
+
+    when = parse_date(args.date)
+    return when, load_strict(args.events, args.places)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import add_command, add_data_options, add_format_option, write_table
+from . import add_command, add_date_option, add_format_option, date_and_data, write_table
 
 
 def register(sub) -> None:
@@ -14,19 +14,15 @@ def register(sub) -> None:
                     "Areas are estimates from the point gazetteer: see docs/methodology_territory.md.",
         example="python -m frontline area --date 2015-06-01 --format csv",
     )
-    p.add_argument("--date", required=True, help="ISO date YYYY-MM-DD")
+    add_date_option(p)
     add_format_option(p)
-    add_data_options(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from ..data import load_strict
     from ..territory import TerritoryModel
-    from ..timeline import parse_date
 
-    when = parse_date(args.date)
-    ds = load_strict(args.events, args.places)
+    when, ds = date_and_data(args)
     areas = TerritoryModel(ds.places, ds.events).areas_on(when)
     areas = areas[["controller", "area_km2", "places", "population"]]
     write_table(areas, args.format, float_format="%.1f")

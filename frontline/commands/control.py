@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import add_command, add_data_options, add_format_option, write_table
+from . import add_command, add_date_option, add_format_option, date_and_data, write_table
 
 
 def register(sub) -> None:
@@ -11,18 +11,15 @@ def register(sub) -> None:
         description="Print place_id,name,lat,lon,country,controller,since,contested for every place on DATE.",
         example="python -m frontline control --date 2017-10-20 --format csv",
     )
-    p.add_argument("--date", required=True, help="ISO date YYYY-MM-DD")
+    add_date_option(p)
     add_format_option(p)
-    add_data_options(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from ..data import load_strict
-    from ..timeline import ControlTimeline, parse_date
+    from ..timeline import ControlTimeline
 
-    when = parse_date(args.date)
-    ds = load_strict(args.events, args.places)
+    when, ds = date_and_data(args)
     table = ControlTimeline(ds.places, ds.events).control_at(when)
     table["since"] = table["since"].dt.strftime("%Y-%m-%d").fillna("")
     write_table(table, args.format)
