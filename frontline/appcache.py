@@ -19,6 +19,7 @@ import streamlit as st
 
 from . import assets, config, viewstate
 from .data import Dataset, load
+from .errors import FrontlineError
 from .filters import EventFilter
 from .timeline import ControlTimeline
 
@@ -51,23 +52,32 @@ def timeline(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH) -> 
     return _timeline(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
 
 
-# --- Territory (frontline.territory, when present) ------------------------------------
+# --- Territory --------------------------------------------------------------------------
 
 @st.cache_resource(show_spinner="Building the territory model...")
 def _territory(events_path: str, places_path: str, stamp: tuple, basemap_dir: str):
-    from .territory import TerritoryModel  # imported lazily: the module may not exist yet
+    from .territory import TerritoryModel  # imported lazily: shapely/pyproj are slow to import
 
     ds = dataset(events_path, places_path)
     return TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
 
 
 def territory(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, basemap_dir=config.BASEMAP_DIR):
-    """The territory model of the dataset (one per data version), or ``None`` if it is not available."""
+    """The territory model of the dataset (one per data version), or ``None`` if it cannot be built.
+
+    The reason (e.g. a missing basemap file, with how to restore it) is :func:`territory_error`.
+    """
     try:
         return _territory(str(events_path), str(places_path),
                           (_mtime(events_path), _mtime(places_path)), str(basemap_dir))
-    except ImportError:
+    except FrontlineError as err:
+        st.session_state["fl_territory_error"] = str(err)
         return None
+
+
+def territory_error() -> str:
+    """Why :func:`territory` returned ``None`` in this session."""
+    return st.session_state.get("fl_territory_error", "the model could not be built")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

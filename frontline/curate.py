@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
 
-from . import config, vocab
+from . import config
 from .errors import ConcurrentEditError, DataError, Problem
 from .schema import EVENT_COLUMNS
 from .validate import read_rows, validate_files
 
-__all__ = ["build_row", "format_row", "split_records", "next_event_id", "check_row", "find_duplicates",
+__all__ = ["event_ids", "build_row", "format_row", "split_records", "next_event_id", "check_row", "find_duplicates",
            "insert_event", "insert_record", "problems_on_new_line", "write_record", "atomic_write", "Added",
            "EVENT_ORDER", "DUPLICATE_DAYS"]
 
@@ -41,6 +41,11 @@ EVENT_ORDER = ("date", "event_id")
 
 #: Two events are possible duplicates when they share place and type and lie this many days apart or less.
 DUPLICATE_DAYS = 3
+
+
+def event_ids(events_path: Path | str = config.EVENTS_PATH) -> list[str]:
+    """The ``event_id`` of every row of ``events_path``, in file order (for :func:`build_row`)."""
+    return [r["event_id"] for _l, r in read_rows(events_path, EVENT_COLUMNS)[0]]
 
 
 def next_event_id(existing_ids, country: str) -> str:
@@ -276,11 +281,6 @@ def insert_event(row: dict, events_path: Path | str = config.EVENTS_PATH,
         raise DataError(problems)
     line_no, line = write_record(events_path, row, EVENT_COLUMNS, EVENT_ORDER, "event")
     return Added(str(events_path), line_no, line, row["event_id"])
-
-
-def event_type_choices() -> list[str]:
-    """The event types, in the vocabulary's order (for forms)."""
-    return list(vocab.EVENT_TYPES)
 
 
 def load_places(places_path: Path | str = config.PLACES_PATH):

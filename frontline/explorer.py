@@ -88,17 +88,13 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 #: Short labels of the actors that are not controllers.
-_ACTOR_LABELS = {**vocab.CONTROLLER_LABELS, "US_COALITION": "US-led coalition", "RUSSIA": "Russia",
-                 "TURKEY": "Turkey", "IRAN": "Iran", "CIVILIANS": "Civilians"}
-
-
 def actor_label(code: str) -> str:
     """A short readable label for an actor code.
 
     >>> actor_label("US_COALITION"), actor_label("SDF"), actor_label("NEW_GROUP")
     ('US-led coalition', 'SDF / YPG', 'New Group')
     """
-    return _ACTOR_LABELS.get(code, code.replace("_", " ").title())
+    return vocab.ACTOR_LABELS.get(code, code.replace("_", " ").title())
 
 
 def _actor_labels(actors: str) -> str:

@@ -56,7 +56,7 @@ def events_notice(matching: pd.DataFrame, when, total: int, described: str = "")
     """What the map page says when the filters leave no event on the map up to ``when`` (else ``None``).
 
     ``matching`` are the events passing the filters, ``total`` the number of events loaded and
-    ``described`` the filters in words (:func:`frontline.viewstate.describe_filters`).
+    ``described`` the filters in words (:func:`frontline.filters.describe_filters`).
 
     >>> ev = pd.DataFrame({"date": pd.to_datetime(["2016-03-27"])})
     >>> events_notice(ev, "2016-04-01", 10) is None

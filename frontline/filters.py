@@ -111,7 +111,7 @@ def describe_filters(f: EventFilter) -> str:
     if f.event_types:
         parts.append(", ".join(vocab.EVENT_TYPE_LABELS.get(t, t).lower() for t in f.event_types))
     if f.actors:
-        parts.append("actors " + ", ".join(vocab.CONTROLLER_LABELS.get(a, a) for a in f.actors))
+        parts.append("actors " + ", ".join(vocab.ACTOR_LABELS.get(a, a) for a in f.actors))
     if f.confidence:
         parts.append("confidence " + ", ".join(f.confidence))
     if f.text.strip():

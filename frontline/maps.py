@@ -46,10 +46,7 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
     # With tiles=None folium passes min_zoom/max_zoom to no layer; the map itself needs them
     # (the overlay's marker clusters fail with "Map has no maxZoom specified" otherwise).
     m.options.update(min_zoom=4, max_zoom=14)
-    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
-    _Panes().add_to(m)
-    _vector_basemap(m)
-    _CityLabels(basemap.cities()).add_to(m)
+    _basemap_layers(m)
     _DateLabel().add_to(m)
     _Legend(legend_html(map_legend=True)).add_to(m)
     if online_tiles:
@@ -90,6 +87,14 @@ def _light(name: str) -> dict:
         features.append({"type": "Feature", "geometry": mapping(geom),
                          "properties": {k: f["properties"][k] for k in _KEEP_PROPS if k in f["properties"]}})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _basemap_layers(m: folium.Map) -> None:
+    """What every map of the atlas draws first: the page style, the panes, the bundled basemap, city names."""
+    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
+    _Panes().add_to(m)
+    _vector_basemap(m)
+    _CityLabels(basemap.cities()).add_to(m)
 
 
 def _vector_basemap(m: folium.Map) -> None:
@@ -275,10 +280,15 @@ class _DateLabel(MacroElement):
     _template = Template("""{% macro script(this, kwargs) %}
         (function(m){
             var c = L.control({position: "topright"});
-            c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-date"); d.id = "fl-date-label"; return d; };
+            c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-date"); d.id = {{ this.label_id|tojson }}; return d; };
             c.addTo(m);
         })({{ this._parent.get_name() }});
     {% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "DateLabel"
+        self.label_id = DATE_LABEL_ID
 
 
 #: The map legend opens by itself only on a map at least this wide (px); narrower, it starts
@@ -320,7 +330,7 @@ class _DateStamp(MacroElement):
 
     _template = Template("""{% macro script(this, kwargs) %}
         (function(){
-            var el = document.getElementById("fl-date-label");
+            var el = document.getElementById({{ this.label_id|tojson }});
             if (el) { el.textContent = {{ this.text|tojson }}; el.setAttribute("data-date", {{ this.iso|tojson }}); }
         })();
     {% endmacro %}""")
@@ -328,6 +338,7 @@ class _DateStamp(MacroElement):
     def __init__(self, day):
         super().__init__()
         self._name = "DateStamp"
+        self.label_id = DATE_LABEL_ID
         day = pd.Timestamp(day)
         self.text = f"{day.day} {day:%B %Y}"
         self.iso = day.date().isoformat()
@@ -423,7 +434,7 @@ def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     place = ev["place_id"].map(names).fillna(ev["place_id"]).astype(str)
     type_label = ev["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(ev["event_type"]).astype(str)
     actors = ev["actors"].fillna("").astype(str).map(
-        lambda a: ", ".join(vocab.CONTROLLER_LABELS.get(x, x) for x in a.split("|") if x))
+        lambda a: ", ".join(vocab.ACTOR_LABELS.get(x, x) for x in a.split("|") if x))
     date = ev["date"].dt.strftime("%Y-%m-%d")
     esc = np.vectorize(html_text, otypes=[object])
 
@@ -549,10 +560,7 @@ def locator_map(lat: float, lon: float, events: pd.DataFrame, zoom: int = 7) -> 
     """
     m = folium.Map(location=(lat, lon), zoom_start=zoom, tiles=None, control_scale=True,
                    prefer_canvas=True, min_zoom=4, max_zoom=14)
-    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
-    _Panes().add_to(m)
-    _vector_basemap(m)
-    _CityLabels(basemap.cities()).add_to(m)
+    _basemap_layers(m)
     event_layer(events).add_to(m)
     assets.localize(m)
     return m

@@ -15,13 +15,12 @@ from collections.abc import Mapping
 
 from . import vocab
 from .errors import DateError
-from .filters import EventFilter, describe_filters, other_filters  # noqa: F401 (re-exported for pages)
+from .filters import EventFilter
 from .timeline import parse_date
 
 __all__ = [
     "DEFAULT_DATE", "PERIOD", "FILTER_PARAMS", "VIEW_PARAMS",
     "parse_date_param", "parse_filter_params", "filter_params", "parse_view_params", "view_params",
-    "other_filters", "describe_filters",
 ]
 
 #: The date the dashboard opens on when the URL names none.

@@ -18,6 +18,7 @@ __all__ = [
     "CONTEST_END",
     "CONTROLLER_COLORS",
     "CONTROLLER_LABELS",
+    "ACTOR_LABELS",
     "EVENT_TYPE_LABELS",
     "PERIOD_START",
     "PERIOD_END",
@@ -98,6 +99,16 @@ CONTROLLER_LABELS: dict[str, str] = {
     "KURDISH_PESHMERGA": "Kurdish Peshmerga",
     "SDF": "SDF / YPG",
     "SYRIAN_OPPOSITION": "Syrian opposition",
+}
+
+#: Short readable labels for every actor code (controllers and outside parties).
+ACTOR_LABELS: dict[str, str] = {
+    **CONTROLLER_LABELS,
+    "US_COALITION": "US-led coalition",
+    "RUSSIA": "Russia",
+    "TURKEY": "Turkey",
+    "IRAN": "Iran",
+    "CIVILIANS": "Civilians",
 }
 
 #: The period the atlas shows (the slider's range).

@@ -10,9 +10,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from frontline import appcache, config, figures, maps, milestones, overlay, vocab
-from frontline import viewstate
-from frontline.filters import EventFilter
+from frontline import appcache, config, explorer, figures, maps, milestones, overlay, vocab
+from frontline.filters import EventFilter, describe_filters, other_filters
 from frontline.viewstate import PERIOD
 
 appcache.page_setup("Frontline: ISIS territory 2014-2019")
@@ -68,13 +67,13 @@ with st.sidebar:
                    on_change=_filters_changed, placeholder="All countries")
     st.multiselect("Event type", list(vocab.EVENT_TYPES), format_func=vocab.EVENT_TYPE_LABELS.get, key="flt_type",
                    on_change=_filters_changed, placeholder="All types")
-    st.multiselect("Actor", list(vocab.ACTORS), format_func=lambda a: vocab.CONTROLLER_LABELS.get(a, a.replace("_", " ").title()),
+    st.multiselect("Actor", list(vocab.ACTORS), format_func=explorer.actor_label,
                    key="flt_actor", on_change=_filters_changed, placeholder="All actors")
     st.multiselect("Confidence", list(vocab.CONFIDENCE), key="flt_confidence", on_change=_filters_changed,
                    placeholder="Any confidence")
     st.text_input("Search places and summaries", key="flt_q", on_change=_filters_changed,
                   placeholder="e.g. Ar-Raqqah, Tadmur, siege")
-    extra = viewstate.other_filters(filters)
+    extra = other_filters(filters)
     if extra:
         st.caption(f"Also filtered on the Events page: {'; '.join(extra)}.")
         st.button("Clear the Events page's filters", key="flt_clear_extra", on_click=appcache.set_filters,
@@ -223,7 +222,7 @@ def date_panel():
 
     c_map, c_fig = st.columns([4, 1])
     with c_map:
-        notice = figures.events_notice(events, when, len(ds.events), viewstate.describe_filters(appcache.get_filters()))
+        notice = figures.events_notice(events, when, len(ds.events), describe_filters(appcache.get_filters()))
         if notice:
             n1, n2 = st.columns([5, 1], vertical_alignment="center")
             n1.info(notice, icon=":material/search_off:")

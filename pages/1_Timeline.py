@@ -45,7 +45,7 @@ if go:
 st.subheader("Territory")
 series = appcache.territory_series()
 if series is None:
-    st.info("The territory model is not available (frontline/territory.py is missing), so the area and "
+    st.info(f"The territory model is not available ({appcache.territory_error()}), so the area and "
             "population charts cannot be drawn. The milestones and the events chart still work.", icon=":material/map:")
 else:
     picks = [charts.PICK, charts.MILESTONE]

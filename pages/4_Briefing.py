@@ -7,9 +7,11 @@ import streamlit as st
 
 from frontline import appcache, milestones, vocab
 from frontline.errors import FrontlineError
+from frontline.filters import describe_filters
 from frontline.export import FORMATS, PRESETS, Briefing, export, parse_dates
-from frontline.export.briefing import describe_filters, format_area, format_date
+from frontline.export.briefing import format_area, format_date
 from frontline.export.capture import browser_path
+from frontline.export.presets import MIME_TYPES, STATIC_FORMATS
 
 appcache.page_setup("Frontline: Briefing")
 for notice in appcache.pop_notices():
@@ -22,7 +24,7 @@ st.markdown("Clean, labelled, reproducible images of any date, and a deck that t
 ds = appcache.dataset()
 model = appcache.territory()
 if model is None:
-    st.error("The territory model is not available (frontline/territory.py is missing), so nothing can be exported.")
+    st.error(f"The territory model is not available ({appcache.territory_error()}), so nothing can be exported.")
     st.stop()
 filters = appcache.get_filters()
 day = appcache.get_date()
@@ -38,7 +40,7 @@ with left:
     fmt = st.selectbox("Format", list(FORMATS), format_func=str.upper, key="br_format")
     st.caption(FORMATS[fmt])
     preset = st.radio("Page", list(PRESETS), format_func=lambda p: PRESETS[p].label, horizontal=True,
-                      key="br_preset", disabled=fmt not in ("png", "pdf", "svg"))
+                      key="br_preset", disabled=fmt not in STATIC_FORMATS)
     marking = st.text_input("Marking line (optional, e.g. a classification or handling caveat)", key="br_marking",
                             max_chars=120)
     browser = False
@@ -94,7 +96,6 @@ with right:
             st.error(str(err))
     if "br_file" in st.session_state:
         name, data = st.session_state["br_file"]
-        mime = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
-                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}[name.rsplit(".", 1)[1]]
-        st.download_button(f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name, mime=mime,
+        st.download_button(f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name,
+                           mime=MIME_TYPES[name.rsplit(".", 1)[1]],
                            key="br_download", width="stretch")

@@ -7,8 +7,6 @@ import streamlit as st
 
 from frontline import appcache, config, curate, curate_place, vocab
 from frontline.errors import ConcurrentEditError, DataError, GeocodingError
-from frontline.schema import EVENT_COLUMNS
-from frontline.validate import read_rows
 
 appcache.page_setup("Frontline: Curate")
 st.title("Add an event")
@@ -45,7 +43,7 @@ if checked:
     except GeocodingError as err:
         st.error(str(err))
     else:
-        ids = [r["event_id"] for _l, r in read_rows(config.EVENTS_PATH, EVENT_COLUMNS)[0]]
+        ids = curate.event_ids(config.EVENTS_PATH)
         row = curate.build_row(place, date=when, event_type=event_type, actors=actors,
                                controller_after=controller_after, summary=summary, source=source,
                                source_url=source_url, confidence=confidence, notes=notes, existing_ids=ids)

@@ -20,7 +20,7 @@ def register(sub) -> None:
                 "--source 'Reuters, 2019-03-23, Islamic State defeated' --confidence high",
     )
     p.add_argument("--place", required=True, help="place name (any transliteration, or the place_id)")
-    p.add_argument("--country", choices=["SY", "IQ"], help="only places in this country")
+    p.add_argument("--country", choices=list(vocab.COUNTRIES), help="only places in this country")
     p.add_argument("--date", required=True, help="ISO date YYYY-MM-DD")
     p.add_argument("--type", required=True, dest="event_type", choices=list(vocab.EVENT_TYPES), help="event type")
     p.add_argument("--actors", required=True, help="'|'-separated actor codes, e.g. 'SDF|ISIS'")
@@ -41,12 +41,10 @@ def run(args) -> int:
     from .. import curate
     from ..errors import DataError
     from ..geocode import Geocoder
-    from ..schema import EVENT_COLUMNS
-    from ..validate import read_rows
 
     geocoder = Geocoder(curate.load_places(args.places), offline=True)
     place = curate.resolve_place(geocoder, args.place, args.country)
-    ids = [r["event_id"] for _l, r in read_rows(args.events, EVENT_COLUMNS)[0]]
+    ids = curate.event_ids(args.events)
     row = curate.build_row(place, date=args.date, event_type=args.event_type, actors=args.actors,
                            controller_after=args.controller_after, summary=args.summary, source=args.source,
                            source_url=args.source_url, confidence=args.confidence, notes=args.notes,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from .. import vocab
 from . import add_command
 
 
@@ -18,7 +19,7 @@ def register(sub) -> None:
         example="python -m frontline geocode 'Dayr az Zawr' --country SY --offline",
     )
     p.add_argument("name", help="the place name, in any common transliteration or in Arabic")
-    p.add_argument("--country", choices=["SY", "IQ"], help="only places in this country")
+    p.add_argument("--country", choices=list(vocab.COUNTRIES), help="only places in this country")
     p.add_argument("--offline", action="store_true", help="never ask Nominatim (the gazetteer and the cache only)")
     p.add_argument("--places", default=None, help="places CSV (default: data/places.csv)")
     p.set_defaults(func=run)

@@ -16,11 +16,11 @@ import pandas as pd
 
 from .. import config, vocab
 from ..errors import ExportError
-from ..filters import EventFilter, describe_filters, filter_events  # noqa: F401 (re-exported)
+from ..filters import EventFilter, filter_events
 from ..timeline import parse_date
 
 __all__ = ["Briefing", "load_briefing", "parse_dates", "format_area", "format_population",
-           "format_date", "METHOD_NOTE", "BASEMAP_NOTE", "CONTESTED", "UNASSIGNED", "describe_filters", "controller_label", "controller_color"]
+           "format_date", "METHOD_NOTE", "BASEMAP_NOTE", "CONTESTED", "UNASSIGNED", "controller_label", "controller_color"]
 
 CONTESTED = "CONTESTED"
 UNASSIGNED = "UNASSIGNED"

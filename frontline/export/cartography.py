@@ -26,7 +26,7 @@ from .briefing import CONTESTED, controller_color
 
 __all__ = ["fit_extent", "CRS", "STYLE", "EVENT_MARKERS", "project", "extent", "draw_basemap", "draw_territory",
            "draw_events", "draw_labels", "city_labels", "scale_bar", "north_arrow", "locator",
-           "event_legend_handles", "geometry_path"]
+           "event_legend_handles", "geometry_path", "frame"]
 
 #: Lambert conformal conic for Syria and Iraq.
 CRS = "+proj=lcc +lat_0=34 +lon_0=41 +lat_1=31 +lat_2=37 +datum=WGS84 +units=m +no_defs"
@@ -107,6 +107,19 @@ def fit_extent(ext, box_width: float, box_height: float) -> tuple[float, float, 
         return float(x0 - grow), float(x1 + grow), float(y0), float(y1)
     grow = (w / target - h) / 2
     return float(x0), float(x1), float(y0 - grow), float(y1 + grow)
+
+
+def frame(ax, ext, scale: float = 1.0, edgecolor: str = "#333333") -> None:
+    """Make ``ax`` a map frame showing ``ext`` (x0, x1, y0, y1) at equal scale: no ticks, a thin border."""
+    x0, x1, y0, y1 = ext
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor(edgecolor)
+        spine.set_linewidth(0.8 * scale)
 
 
 def geometry_path(geom) -> MplPath | None:
@@ -396,13 +409,5 @@ def locator(ax, main_extent, scale: float = 1.0) -> None:
     half = max(x1 - x0, y1 - y0) * 1.3
     box = ax.get_position()
     fw, fh = ax.figure.get_size_inches()
-    lx0, lx1, ly0, ly1 = fit_extent((cx - half, cx + half, cy - half * 0.85, cy + half * 0.85),
-                                    box.width * fw, box.height * fh)
-    ax.set_xlim(lx0, lx1)
-    ax.set_ylim(ly0, ly1)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#444444")
-        spine.set_linewidth(0.8 * scale)
+    frame(ax, fit_extent((cx - half, cx + half, cy - half * 0.85, cy + half * 0.85), box.width * fw, box.height * fh),
+          scale, edgecolor="#444444")

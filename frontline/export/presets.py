@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import ExportError
 
-__all__ = ["Preset", "PRESETS", "FORMATS", "STATIC_FORMATS", "get_preset", "check_output", "format_from_path"]
+__all__ = ["Preset", "PRESETS", "FORMATS", "STATIC_FORMATS", "MIME_TYPES", "get_preset", "check_output", "format_from_path"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ FORMATS: dict[str, str] = {
     "html": "stand-alone interactive map with a time slider (opens offline)",
 }
 STATIC_FORMATS = ("png", "pdf", "svg")
+#: The media type of each format (for a download).
+MIME_TYPES: dict[str, str] = {
+    "png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
 
 
 def get_preset(name) -> Preset:

@@ -21,8 +21,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from .. import __version__
+from ..filters import describe_filters
 from . import cartography as carto
-from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, describe_filters, format_area,
+from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, format_area,
                        format_date, format_population)
 from .presets import Preset
 
@@ -69,15 +70,7 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
     """Draw the map of ``when`` on ``ax``; return what was drawn (controllers, event types, labels)."""
     snap = briefing.snapshot(when)
     bbox = ax.get_window_extent(renderer)
-    x0, x1, y0, y1 = carto.fit_extent(extent or carto.extent(), bbox.width, bbox.height)
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#333333")
-        spine.set_linewidth(0.8 * scale)
+    carto.frame(ax, carto.fit_extent(extent or carto.extent(), bbox.width, bbox.height), scale)
     carto.draw_basemap(ax, scale)
     geoms = {c: g for c, g in snap.geometries.items() if c != UNASSIGNED}
     drawn = carto.draw_territory(ax, geoms, scale)
