@@ -36,13 +36,18 @@ def fixture_paths():
     return FIXTURES / "events.csv", FIXTURES / "places.csv"
 
 
+def copy_data(folder: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """Copy ``folder``'s events.csv and places.csv into ``tmp_path``; return the copies' paths."""
+    ev, pl = tmp_path / "events.csv", tmp_path / "places.csv"
+    shutil.copyfile(folder / "events.csv", ev)
+    shutil.copyfile(folder / "places.csv", pl)
+    return ev, pl
+
+
 @pytest.fixture
 def data_copy(tmp_path):
     """Copies of the fixture files in a temporary folder, to break in a test."""
-    ev, pl = tmp_path / "events.csv", tmp_path / "places.csv"
-    shutil.copyfile(FIXTURES / "events.csv", ev)
-    shutil.copyfile(FIXTURES / "places.csv", pl)
-    return ev, pl
+    return copy_data(FIXTURES, tmp_path)
 
 
 def free_port() -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
-import shutil
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_data
 from frontline import curate
 from frontline.cli import main
 from frontline.errors import DataError
@@ -24,10 +24,7 @@ INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
 
 @pytest.fixture
 def intake_copy(tmp_path):
-    ev, pl = tmp_path / "events.csv", tmp_path / "places.csv"
-    shutil.copyfile(INTAKE / "events.csv", ev)
-    shutil.copyfile(INTAKE / "places.csv", pl)
-    return ev, pl
+    return copy_data(INTAKE, tmp_path)
 
 
 def baghouz_row(pl, **kw):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, start_app
+from conftest import ARTIFACTS, copy_data, start_app
 
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
 pytestmark = pytest.mark.browser
@@ -15,9 +14,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def curate_app(tmp_path):
-    ev, pl = tmp_path / "events.csv", tmp_path / "places.csv"
-    shutil.copyfile(INTAKE / "events.csv", ev)
-    shutil.copyfile(INTAKE / "places.csv", pl)
+    ev, pl = copy_data(INTAKE, tmp_path)
     env = {"FRONTLINE_EVENTS": str(ev), "FRONTLINE_PLACES": str(pl), "FRONTLINE_NOMINATIM_DOMAIN": "127.0.0.1:9",
            "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json")}
     proc, url = start_app("pages/5_Curate.py", env=env)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import shutil
 
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, FIXTURES, start_app
+from conftest import ARTIFACTS, FIXTURES, copy_data, start_app
 from frontline import config
 from frontline.data import load
 from test_curate_page import BAGHUZ_SUMMARY, fill_baghuz_event
@@ -34,9 +33,7 @@ def _shot(page, name: str) -> None:
 @pytest.fixture
 def intake_app(tmp_path):
     """The whole dashboard on a copy of the intake fixture data; Nominatim pointed at a closed local port."""
-    ev, pl = tmp_path / "events.csv", tmp_path / "places.csv"
-    shutil.copyfile(FIXTURES / "intake" / "events.csv", ev)
-    shutil.copyfile(FIXTURES / "intake" / "places.csv", pl)
+    ev, pl = copy_data(FIXTURES / "intake", tmp_path)
     env = {"FRONTLINE_EVENTS": str(ev), "FRONTLINE_PLACES": str(pl), "FRONTLINE_NOMINATIM_DOMAIN": "127.0.0.1:9",
            "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json")}
     proc, url = start_app(env=env)

@@ -50,3 +50,23 @@ def date_and_data(args):
 
     when = parse_date(args.date)
     return when, load_strict(args.events, args.places)
+
+
+def finish_insert(warnings: list[str], dry_run: bool, allowed: bool, refusal: str, insert) -> int:
+    """The common end of add-event and add-place: show possible duplicates, then write or refuse.
+
+    ``warnings`` go to stderr; a dry run writes nothing; with warnings and not ``allowed`` the
+    row is refused with ``refusal``; otherwise ``insert()`` writes it and returns its message.
+    """
+    import sys
+
+    for line in warnings:
+        print(f"possible duplicate: {line}", file=sys.stderr)
+    if dry_run:
+        print("dry run: nothing written")
+        return 0
+    if warnings and not allowed:
+        print(f"error: not added: {refusal}", file=sys.stderr)
+        return 1
+    print(insert())
+    return 0

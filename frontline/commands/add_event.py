@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 
-from . import add_command, add_data_options
+from . import add_command, add_data_options, finish_insert
 
 
 def register(sub) -> None:
@@ -55,16 +54,12 @@ def run(args) -> int:
     if problems:
         raise DataError(problems)
     dups = curate.find_duplicates(row, args.events)
-    for d in dups:
-        print(f"possible duplicate: {d['event_id']} {d['date']} {d['place_id']} {d['event_type']}: {d['summary']}",
-              file=sys.stderr)
-    if args.dry_run:
-        print("dry run: nothing written")
-        return 0
-    if dups and not args.allow_duplicate:
-        print("error: not added: it may duplicate the event(s) above; pass --allow-duplicate to add it anyway",
-              file=sys.stderr)
-        return 1
-    added = curate.insert_event(row, args.events, args.places)
-    print(f"added {added.event_id} at line {added.line} of {added.path}")
-    return 0
+
+    def insert() -> str:
+        added = curate.insert_event(row, args.events, args.places)
+        return f"added {added.event_id} at line {added.line} of {added.path}"
+
+    return finish_insert(
+        [f"{d['event_id']} {d['date']} {d['place_id']} {d['event_type']}: {d['summary']}" for d in dups],
+        args.dry_run, args.allow_duplicate,
+        "it may duplicate the event(s) above; pass --allow-duplicate to add it anyway", insert)

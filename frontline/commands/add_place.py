@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import add_command
+from . import add_command, finish_insert
 
 
 def register(sub) -> None:
@@ -79,16 +79,13 @@ def run(args) -> int:
     if problems:
         raise DataError(problems)
     near = cp.nearby_places(row, places)
-    for other, km in near:
-        print(f"possible duplicate: {other['place_id']} ({other['name']}, {other['country']}) is {km:.1f} km away",
-              file=sys.stderr)
-    if args.dry_run:
-        print("dry run: nothing written")
-        return 0
-    if near and not args.allow_near:
-        print(f"error: not added: a known place lies within {cp.NEAR_KM:g} km (above); if it is another place, "
-              "pass --allow-near to add it anyway", file=sys.stderr)
-        return 1
-    added = cp.insert_place(row, places)
-    print(f"added {added.place_id} at line {added.line} of {added.path}")
-    return 0
+
+    def insert() -> str:
+        added = cp.insert_place(row, places)
+        return f"added {added.place_id} at line {added.line} of {added.path}"
+
+    return finish_insert(
+        [f"{other['place_id']} ({other['name']}, {other['country']}) is {km:.1f} km away" for other, km in near],
+        args.dry_run, args.allow_near,
+        f"a known place lies within {cp.NEAR_KM:g} km (above); if it is another place, pass --allow-near to add "
+        "it anyway", insert)

@@ -205,6 +205,7 @@ def draw_marking(fig, marking: str, W: float, H: float, s: float) -> float:
                  fontweight="bold", color="#7a1010")
     return band
 
+
 def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", title: str = TITLE) -> Figure:
     """The full briefing page of one date at ``preset`` (see the module docstring)."""
     when = briefing.snapshot(when).date
