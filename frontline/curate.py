@@ -18,22 +18,21 @@ Example::
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import os
 import re
 import tempfile
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
 
-from . import config
+from . import config, csvstore
 from .errors import ConcurrentEditError, DataError, Problem
 from .schema import EVENT_COLUMNS
 from .validate import read_rows, validate_files
 
 __all__ = ["event_ids", "build_row", "format_row", "split_records", "next_event_id", "check_row", "find_duplicates",
            "insert_event", "insert_record", "problems_on_new_line", "write_record", "atomic_write", "Added",
+           "DuplicateWhileSavingError",
            "EVENT_ORDER", "DUPLICATE_DAYS"]
 
 #: The order of the rows of ``events.csv``.
@@ -189,26 +188,30 @@ def problems_on_new_line(path: Path | str, row: dict, columns, key_columns, vali
             for p in found if p.path == str(probe) and p.line == line_no]
 
 
-def write_record(path: Path | str, row: dict, columns, key_columns, what: str = "row") -> tuple[int, str]:
-    """Insert ``row`` into ``path`` at its sorted place as one new line, atomically; return (line, text).
+def write_record(path: Path | str, row: dict, columns, key_columns, what: str = "row",
+                 expected_digest: str | None = None) -> tuple[int, str]:
+    """Insert the checked ``row`` into ``path`` at its sorted place as one new line, under the file's lock.
 
-    The row must have been checked. If the file changes on disk meanwhile,
-    :class:`ConcurrentEditError` is raised and nothing is written.
+    If the file is no longer the version whose :func:`~frontline.csvstore.digest` is
+    ``expected_digest``, :class:`ConcurrentEditError` is raised and nothing is written.
+    Prefer :func:`insert_event` / ``insert_place``, which check the row again under the lock.
     """
-    path = Path(path)
-    raw = path.read_bytes() if path.exists() else b""
-    digest = hashlib.sha256(raw).hexdigest()
-    new_text, line_no, line = insert_record(raw.decode("utf-8"), row, columns, key_columns)
-    now = path.read_bytes() if path.exists() else b""
-    if hashlib.sha256(now).hexdigest() != digest:
-        raise ConcurrentEditError(f"{path} changed while the {what} was being added; reload and add it again")
-    atomic_write(path, new_text.encode("utf-8"))
-    return line_no, line
+    def prepare(_text: str):
+        if expected_digest is not None and csvstore.digest(path) != expected_digest:
+            raise ConcurrentEditError(f"{path} changed while the {what} was being added; reload and add it again")
+        return row, []
+
+    saved = csvstore.save_record(path, prepare, lambda text, r: insert_record(text, r, columns, key_columns))
+    return saved.line, saved.text
 
 
 def check_row(row: dict, events_path: Path | str = config.EVENTS_PATH,
               places_path: Path | str = config.PLACES_PATH) -> list[Problem]:
-    """Every problem ``validate`` would report on ``row`` once inserted (empty when it is fine)."""
+    """Every problem ``validate`` would report on ``row`` once inserted (empty when it is fine).
+
+    Besides the row's own problems, a row that breaks the control chain of an existing row
+    (e.g. a capture dated before an existing capture by the same side) is refused too, naming it.
+    """
     events_path = Path(events_path)
     existing = {r.get("event_id") for _l, r in read_rows(events_path, EVENT_COLUMNS)[0]} if events_path.exists() else set()
     text = events_path.read_text(encoding="utf-8") if events_path.exists() else ""
@@ -217,8 +220,30 @@ def check_row(row: dict, events_path: Path | str = config.EVENTS_PATH,
     if row["event_id"] in existing:
         problems.append(Problem(str(events_path), line_no, "event_id",
                                 f"duplicate id {row['event_id']!r}; leave the id blank to get the next free one"))
-    return problems + problems_on_new_line(events_path, row, EVENT_COLUMNS, EVENT_ORDER,
-                                           lambda probe: validate_files(probe, places_path)[2])
+    chain_before = {(r["event_id"], p.message.split(" (")[0]) for p, r in _chain_problems(events_path, places_path)}
+    problems += problems_on_new_line(events_path, row, EVENT_COLUMNS, EVENT_ORDER,
+                                     lambda probe: validate_files(probe, places_path)[2])
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / events_path.name
+        probe.write_text(_new, encoding="utf-8", newline="")
+        for p, other in _chain_problems(probe, places_path):
+            if other["event_id"] != row["event_id"] and (other["event_id"], p.message.split(" (")[0]) not in chain_before:
+                problems.append(Problem(str(events_path), line_no, p.column,
+                                        f"with this row, {other['event_id']} ({other['date']}) would be wrong: "
+                                        f"{p.message}"))
+    return problems
+
+
+def _chain_problems(events_path: Path, places_path) -> list[tuple[Problem, dict]]:
+    """Control-chain problems of a file, each with the row it is on."""
+    from .validate import check_chain, check_places, first_places
+
+    if not Path(events_path).exists():
+        return []
+    rows = read_rows(events_path, EVENT_COLUMNS)[0]
+    by_line = dict(rows)
+    places = first_places(check_places(places_path)[0])
+    return [(p, by_line[p.line]) for p in check_chain(str(events_path), rows, places) if p.line in by_line]
 
 
 def find_duplicates(row: dict, events_path: Path | str = config.EVENTS_PATH,
@@ -242,21 +267,8 @@ def find_duplicates(row: dict, events_path: Path | str = config.EVENTS_PATH,
 
 
 def atomic_write(path: Path | str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once: the old file stays whole if anything fails."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Replace ``path`` with ``data`` all at once (see :func:`frontline.csvstore.atomic_write`)."""
+    csvstore.atomic_write(path, data)
 
 
 @dataclass(frozen=True)
@@ -267,20 +279,67 @@ class Added:
     line: int
     text: str
     event_id: str
+    #: The file changed between the check the user saw and the save (someone else saved first);
+    #: the row was checked again against the file as it then was.
+    changed_meanwhile: bool = False
+    #: The id shown when the row was checked, when the save had to take another one.
+    previewed_id: str = ""
+
+    def message(self) -> str:
+        """What to tell the user, plain text."""
+        text = f"Added {self.event_id} at line {self.line} of {self.path}."
+        if self.changed_meanwhile:
+            moved = (f" It was shown as {self.previewed_id}, which someone else took, so it is {self.event_id}."
+                     if self.previewed_id and self.previewed_id != self.event_id else "")
+            text = ("Someone else saved first: your row was checked again against the file as it is now, "
+                    f"and added.{moved} " + text)
+        return text
+
+
+class DuplicateWhileSavingError(ConcurrentEditError):
+    """Someone else saved a possible duplicate of the row while it was being checked; ``rows`` are they."""
+
+    def __init__(self, message: str, rows: list[dict]):
+        super().__init__(message)
+        self.rows = rows
+
+
+def _ids_in(text: str) -> list[str]:
+    return [r.get("event_id", "") for r in csv.DictReader(io.StringIO(text))] if text else []
 
 
 def insert_event(row: dict, events_path: Path | str = config.EVENTS_PATH,
-                 places_path: Path | str = config.PLACES_PATH) -> Added:
+                 places_path: Path | str = config.PLACES_PATH, *, auto_id: bool = False,
+                 expected_digest: str | None = None, seen_duplicates=None) -> Added:
     """Check ``row`` and insert it as one new line at its sorted place; raise :class:`DataError` if invalid.
 
-    Nothing is written when the row has a problem. If the file changes on disk while
-    the row is being inserted, :class:`ConcurrentEditError` is raised and nothing is written.
+    All of it happens under the file's lock (:mod:`frontline.csvstore`), against the file as it
+    is then: with ``auto_id`` the id is the country's next free one at that moment (the row's id
+    is only the preview's); the row is checked again; with ``seen_duplicates`` (the ids of the
+    possible duplicates the user was shown, or an empty set), a possible duplicate saved by
+    someone else meanwhile stops the save (:class:`DuplicateWhileSavingError`) so the user can look.
+    ``expected_digest`` is the file's digest when the user checked the row; a different file is
+    reported in :attr:`Added.changed_meanwhile`. Nothing is written when anything fails.
     """
-    problems = check_row(row, events_path, places_path)
-    if problems:
-        raise DataError(problems)
-    line_no, line = write_record(events_path, row, EVENT_COLUMNS, EVENT_ORDER, "event")
-    return Added(str(events_path), line_no, line, row["event_id"])
+    previewed = row["event_id"]
+    country = previewed.split("-")[0] if "-" in previewed else ""
+
+    def prepare(text: str):
+        final = dict(row)
+        if auto_id and country:
+            final["event_id"] = next_event_id(_ids_in(text), country)
+        if seen_duplicates is not None:
+            new = [d for d in find_duplicates(final, events_path) if d["event_id"] not in set(seen_duplicates)]
+            if new:
+                raise DuplicateWhileSavingError(
+                    "Someone else saved first, and it may be the same event: "
+                    + "; ".join(f"{d['event_id']} {d['date']} {d['place_id']} {d['event_type']}" for d in new)
+                    + ". Nothing was written: look at it, then save again if yours is different.", new)
+        return final, check_row(final, events_path, places_path)
+
+    saved = csvstore.save_record(events_path, prepare, _insert, expected_digest)
+    return Added(saved.path, saved.line, saved.text, saved.row["event_id"], saved.changed_meanwhile,
+                 previewed if saved.row["event_id"] != previewed else "")
 
 
 def load_places(places_path: Path | str = config.PLACES_PATH):

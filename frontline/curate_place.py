@@ -30,8 +30,8 @@ from pathlib import Path
 
 from geopy.distance import geodesic
 
-from . import config
-from .curate import _coord, insert_record, problems_on_new_line, write_record
+from . import config, csvstore
+from .curate import _coord, insert_record, problems_on_new_line
 from .errors import DataError, GeocodingError, Problem
 from .schema import PLACE_COLUMNS
 from .validate import check_places, read_rows
@@ -199,16 +199,27 @@ class AddedPlace:
     line: int
     text: str
     place_id: str
+    #: The file changed between the check the user saw and the save; the row was checked again.
+    changed_meanwhile: bool = False
+
+    def message(self) -> str:
+        """What to tell the user, plain text."""
+        text = f"Added {self.place_id} at line {self.line} of {self.path}."
+        if self.changed_meanwhile:
+            text = ("Someone else saved first: your place was checked again against the file as it is now, "
+                    "and added. " + text)
+        return text
 
 
-def insert_place(row: dict, places_path: Path | str = config.PLACES_PATH) -> AddedPlace:
+def insert_place(row: dict, places_path: Path | str = config.PLACES_PATH, *,
+                 expected_digest: str | None = None) -> AddedPlace:
     """Check the place ``row`` and insert it as one new line at its sorted place; raise :class:`DataError` if invalid.
 
-    Nothing is written when the row has a problem, or (:class:`~frontline.errors.ConcurrentEditError`)
-    when the file changes on disk meanwhile. Near places are not checked here: see :func:`nearby_places`.
+    The check and the write happen under the file's lock (:mod:`frontline.csvstore`), against
+    the file as it is then, so two saves of one ``place_id`` never both land. Near places are
+    not checked here: see :func:`nearby_places`.
     """
-    problems = check_place(row, places_path)
-    if problems:
-        raise DataError(problems)
-    line_no, line = write_record(places_path, row, PLACE_COLUMNS, PLACE_ORDER, "place")
-    return AddedPlace(str(places_path), line_no, line, row["place_id"])
+    saved = csvstore.save_record(
+        places_path, lambda _text: (row, check_place(row, places_path)),
+        lambda text, r: insert_record(text, r, PLACE_COLUMNS, PLACE_ORDER), expected_digest)
+    return AddedPlace(saved.path, saved.line, saved.text, row["place_id"], saved.changed_meanwhile)

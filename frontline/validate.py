@@ -10,6 +10,7 @@ import csv
 import io
 import math
 import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,10 +20,25 @@ from . import config, vocab
 from .errors import Problem
 from .schema import EVENT_COLUMNS, EVENT_REQUIRED, PLACE_COLUMNS, PLACE_REQUIRED
 
-__all__ = ["read_rows", "check_places", "check_events", "validate_files"]
+__all__ = ["read_rows", "check_places", "check_events", "check_chain", "validate_files",
+           "first_places", "EVENT_ID", "MAX_CELL_CHARS"]
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: ``SY-0042``: a prefix of capital letters (the place's country in the curated data), a hyphen, 4-6 digits.
+EVENT_ID = re.compile(r"^[A-Z]{1,4}-\d{4,6}$")
+
+#: The longest value a cell may hold (characters). A summary is a sentence or two, and a
+#: citation list a few hundred characters; anything longer is a paste gone wrong.
+MAX_CELL_CHARS = 20_000
+#: Free-text columns that a spreadsheet would run as a formula if they began with one of
+#: :data:`FORMULA_START` (OWASP "CSV injection").
+TEXT_COLUMNS = ("name", "aliases", "summary", "source", "notes", "population_source", "coord_source", "admin1")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# The csv module refuses fields over 128 KiB with an exception; read everything, then report
+# long cells as problems (MAX_CELL_CHARS) instead of crashing.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def read_rows(path: Path | str, columns: list[str]) -> tuple[list[tuple[int, dict]], list[Problem]]:
@@ -51,6 +67,7 @@ def read_rows(path: Path | str, columns: list[str]) -> tuple[list[tuple[int, dic
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         return [], problems + [Problem(name, line, "-", f"byte {raw[err.start]:#04x} is not UTF-8; re-save the file as UTF-8")]
+    problems += _truncation(name, text)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -74,8 +91,46 @@ def read_rows(path: Path | str, columns: list[str]) -> tuple[list[tuple[int, dic
             problems.append(Problem(name, line, "-", f"expected {len(header)} fields, found {len(values)}; check for an unquoted comma"))
         row = {c: "" for c in columns}
         row.update({h: v.strip() for h, v in zip(header, values) if h in columns})
+        for col, value in row.items():
+            if len(value) > MAX_CELL_CHARS:
+                problems.append(Problem(name, line, col, f"the value is {len(value):,} characters long; at most "
+                                                         f"{MAX_CELL_CHARS:,} are allowed: shorten it"))
+                row[col] = value[:MAX_CELL_CHARS]
+            elif col in TEXT_COLUMNS and value.startswith(FORMULA_START):
+                problems.append(Problem(name, line, col, f"the value starts with {value[0]!r}, which a spreadsheet "
+                                                         "runs as a formula; reword it so that it starts with a "
+                                                         "letter, a digit or a quote"))
         rows.append((line, row))
     return rows, problems
+
+
+def _truncation(name: str, text: str) -> list[Problem]:
+    """A file cut short (a copy or a write interrupted): it ends inside a quoted value, or mid-line.
+
+    >>> [str(p) for p in _truncation("e.csv", 'a,b\\n1,"cut')]
+    ['e.csv:2: -: the file ends inside a quoted value that opens on this line: it was cut short; restore it (git checkout) or close the quote']
+    >>> [str(p) for p in _truncation("e.csv", 'a,b\\n1,2')]
+    ['e.csv:2: -: the last line has no line end: the file may have been cut short; check the last row, then end the file with a newline']
+    >>> _truncation("e.csv", 'a,b\\n1,"x\\ny"\\n')
+    []
+    """
+    if not text:
+        return []
+    quoted, opened_at, line = False, 0, 1
+    for m in re.finditer(r'"|\n', text):
+        if m.group() == "\n":
+            line += 1
+        else:
+            quoted = not quoted
+            if quoted:
+                opened_at = line
+    if quoted:
+        return [Problem(name, opened_at, "-", "the file ends inside a quoted value that opens on this line: it was "
+                                              "cut short; restore it (git checkout) or close the quote")]
+    if not text.endswith("\n"):
+        return [Problem(name, line, "-", "the last line has no line end: the file may have been cut short; "
+                                         "check the last row, then end the file with a newline")]
+    return []
 
 
 def _float(value: str) -> float | None:
@@ -158,6 +213,10 @@ def check_events(path: Path | str, places: dict[str, dict] | None) -> tuple[list
     for line, row in rows:
         _required(name, line, row, EVENT_REQUIRED, problems)
         eid = row["event_id"]
+        if eid and not EVENT_ID.match(eid):
+            problems.append(Problem(name, line, "event_id", f"{eid!r} is not an event id; expected capital letters "
+                                                            "(the place's country), a hyphen and four digits (e.g. 'SY-0042'), or leave it blank "
+                                                            "when adding to get the next free one"))
         if eid in seen:
             problems.append(Problem(name, line, "event_id", f"duplicate id {eid!r}, first used on line {seen[eid]}; give each event its own id"))
         elif eid:
@@ -195,9 +254,57 @@ def check_events(path: Path | str, places: dict[str, dict] | None) -> tuple[list
     return rows, problems
 
 
+def first_places(place_rows) -> dict[str, dict]:
+    """``place_id`` -> row, the first row winning when an id is repeated (as everywhere in the app)."""
+    out: dict[str, dict] = {}
+    for _line, row in place_rows:
+        if row["place_id"] and row["place_id"] not in out:
+            out[row["place_id"]] = row
+    return out
+
+
+def _in_period(value: str) -> bool:
+    day = _parse_date(value)
+    return day is not None and vocab.VALID_DATE_MIN <= day.isoformat() <= vocab.VALID_DATE_MAX
+
+
+def check_chain(name: str, event_rows, places: dict[str, dict]) -> list[Problem]:
+    """The control chain of every place: each change must change the holder, one change a day.
+
+    A place's holder starts as its ``controller_2014``; events are taken in date order, then
+    ``event_id`` (the file's order). A change to the current holder (a "recapture" of a place
+    never lost) and two changes of a place on one day are reported on the later row.
+    """
+    problems: list[Problem] = []
+    holder = {pid: (row["controller_2014"], "2014-01-01 (controller_2014 in places.csv)") for pid, row in places.items()}
+    last_day: dict[str, tuple[str, int]] = {}
+    changes = [(row["date"], row["event_id"], line, row) for line, row in event_rows
+               if row["event_type"] == vocab.CONTROL_CHANGE and row["place_id"] in places]
+    # a place with a broken change (bad date or code) is reported for that row only, not again here
+    broken = {row["place_id"] for _d, _e, _l, row in changes
+              if row["controller_after"] not in vocab.CONTROLLERS or not _in_period(row["date"])}
+    changes = [c for c in changes if c[3]["place_id"] not in broken]
+    for day, _eid, line, row in sorted(changes, key=lambda c: (c[0], c[1])):
+        pid, after = row["place_id"], row["controller_after"]
+        current, since = holder[pid]
+        if pid in last_day and last_day[pid][0] == day:
+            problems.append(Problem(name, line, "date", f"{pid!r} already changes hands on {day} (line "
+                                                        f"{last_day[pid][1]}); keep one change a day: merge the rows "
+                                                        "or date them apart"))
+        elif after == current:
+            problems.append(Problem(name, line, "controller_after", f"{pid!r} is already held by {current} (since "
+                                                                    f"{since}); a change of control must change the "
+                                                                    "holder: fix controller_after, or the earlier change"))
+        holder[pid] = (after, f"{day}, line {line}")
+        last_day[pid] = (day, line)
+    return problems
+
+
 def validate_files(events_path: Path | str, places_path: Path | str):
     """Validate both files; return ``(place_rows, event_rows, problems)``."""
     place_rows, problems = check_places(places_path)
-    places = {row["place_id"]: row for _, row in place_rows if row["place_id"]}
+    places = first_places(place_rows)
     event_rows, event_problems = check_events(events_path, places if place_rows else None)
+    if place_rows:
+        event_problems += check_chain(str(events_path), event_rows, places)
     return place_rows, event_rows, problems + event_problems

@@ -116,4 +116,4 @@ PERIOD_START = "2014-01-01"
 PERIOD_END = "2019-03-23"
 #: The range of dates an event may carry (validation).
 VALID_DATE_MIN = "2014-01-01"
-VALID_DATE_MAX = "2019-12-31"
+VALID_DATE_MAX = PERIOD_END

@@ -73,7 +73,7 @@ def test_quoted_value_spanning_lines_is_kept_byte_for_byte(intake_copy):
 @pytest.mark.parametrize("change, column, message", [
     ({"controller_after": ""}, "controller_after",
      "a control_change needs controller_after: the controller code of the new holder"),
-    ({"date": "2013-12-31"}, "date", "2013-12-31 is outside 2014-01-01..2019-12-31; check the year"),
+    ({"date": "2013-12-31"}, "date", "2013-12-31 is outside 2014-01-01..2019-03-23; check the year"),
     ({"actors": ["SDF", "ALIENS"]}, "actors", "unknown value 'ALIENS'; expected one of: ISIS, SYRIAN_GOVERNMENT"),
     ({"summary": ""}, "summary", "summary is empty; every row needs a summary"),
     ({"lat": 36.2}, "lat", "(36.2, 40.95056) is 19? km from 'baghouz' at (34.45861, 40.95056); expected within 25 km"),
@@ -115,7 +115,7 @@ def test_failure_while_writing_leaves_the_old_file_whole(intake_copy, monkeypatc
     with pytest.raises(OSError, match="simulated"):
         curate.insert_event(baghouz_row(pl), ev, pl)
     assert ev.read_bytes() == before
-    assert sorted(p.name for p in ev.parent.iterdir()) == ["events.csv", "places.csv"]
+    assert sorted(p.name for p in ev.parent.iterdir() if not p.name.endswith(".lock")) == ["events.csv", "places.csv"]
 
 
 def test_process_killed_mid_write_leaves_the_old_file_whole(intake_copy):
@@ -143,8 +143,12 @@ def test_process_killed_mid_write_leaves_the_old_file_whole(intake_copy):
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 9, proc.stderr
     assert ev.read_bytes() == before
-    leftovers = [p for p in ev.parent.iterdir() if p.name.startswith(".events.csv.")]
+    leftovers = [p for p in ev.parent.iterdir() if p.name.startswith(".events.csv.") and p.name.endswith(".tmp")]
     assert len(leftovers) == 1 and leftovers[0].stat().st_size < len(before)  # the half-written temporary file
+    # the next save, under the lock, removes what the killed writer left
+    added = curate.insert_event(baghouz_row(pl), ev, pl)
+    assert ev.read_bytes() != before and added.line > 1
+    assert not [p for p in ev.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_ambiguous_and_unknown_places_are_refused_with_candidates(intake_copy):
@@ -174,19 +178,43 @@ def cli_args(ev, pl, *extra):
             *extra)
 
 
+def battle_args(ev, pl):
+    args = list(cli_args(ev, pl))
+    args[args.index("--type") + 1] = "battle"
+    args[args.index("--controller-after") + 1] = ""
+    return args
+
+
 def test_cli_add_event_writes_one_line_and_refuses_a_duplicate(intake_copy):
     ev, pl = intake_copy
     code, out, _ = run(*cli_args(ev, pl, "--dry-run"))
     assert code == 0 and out.endswith("dry run: nothing written\n")
     assert ev.read_bytes() == (INTAKE / "events.csv").read_bytes()
-    code, out, _ = run(*cli_args(ev, pl))
+    code, out, _ = run(*battle_args(ev, pl))
     assert code == 0
     assert out.splitlines()[0] == "place: Baghouz (baghouz), gazetteer (transliteration)"
     assert out.splitlines()[-1] == f"added SY-0001 at line 16 of {ev}"
-    code, _out, err = run(*cli_args(ev, pl))
+    code, _out, err = run(*battle_args(ev, pl))
     assert code == 1
-    assert "possible duplicate: SY-0001 2019-03-23 baghouz control_change: Test: Baghuz taken." in err
+    assert "possible duplicate: SY-0001 2019-03-23 baghouz battle: Test: Baghuz taken." in err
     assert err.endswith("error: not added: it may duplicate the event(s) above; pass --allow-duplicate to add it anyway\n")
+
+
+def test_cli_add_event_refuses_an_impossible_control_chain(intake_copy):
+    ev, pl = intake_copy
+    assert run(*cli_args(ev, pl))[0] == 0
+    code, _out, err = run(*cli_args(ev, pl, "--allow-duplicate"))
+    assert code == 1
+    assert (f"{ev}:17: date: 'baghouz' already changes hands on 2019-03-23 (line 16); keep one change a day: "
+            "merge the rows or date them apart") in err
+    args = list(cli_args(ev, pl, "--allow-duplicate"))
+    args[args.index("--date") + 1] = "2019-03-24"
+    assert run(*args)[0] == 1  # after the period
+    args[args.index("--date") + 1] = "2019-03-22"
+    code, _out, err = run(*args)  # SDF takes it the day before it takes it: the existing row would be wrong
+    assert code == 1
+    assert (f"{ev}:16: controller_after: with this row, SY-0001 (2019-03-23) would be wrong: 'baghouz' is already "
+            "held by SDF") in err
 
 
 def test_cli_add_event_refuses_an_invalid_row(intake_copy):
