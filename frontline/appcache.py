@@ -107,6 +107,17 @@ def _notice(text: str | None) -> None:
         st.session_state.setdefault(_NOTICES_KEY, []).append(text)
 
 
+def _url_params() -> dict[str, str]:
+    """The URL's query parameters, one value each (repeated keys merged or reported once per session)."""
+    raw = {key: st.query_params.get_all(key) for key in st.query_params}
+    values, notices = viewstate.single_values(raw)
+    if not st.session_state.get("fl_repeats_reported"):
+        st.session_state["fl_repeats_reported"] = True
+        for n in notices:
+            _notice(n)
+    return values
+
+
 def _sync_params(values: dict[str, str], names) -> None:
     """Make the URL's ``names`` parameters equal ``values`` (absent ones removed)."""
     for name in names:
@@ -121,7 +132,7 @@ def _sync_params(values: dict[str, str], names) -> None:
 def get_date() -> dt.date:
     """The date the user is looking at (from the session, else the URL's ``date``, else the default)."""
     if _DATE_KEY not in st.session_state:
-        day, notice = viewstate.parse_date_param(st.query_params.get("date"))
+        day, notice = viewstate.parse_date_param(_url_params().get("date"))
         _notice(notice)
         st.session_state[_DATE_KEY] = day
     day = st.session_state[_DATE_KEY]
@@ -141,7 +152,7 @@ def set_date(day) -> dt.date:
 def get_filters() -> EventFilter:
     """The shared event filters (from the session, else the URL's country/type/actor/confidence/q)."""
     if _FILTERS_KEY not in st.session_state:
-        f, notices = viewstate.parse_filter_params(st.query_params)
+        f, notices = viewstate.parse_filter_params(_url_params())
         for n in notices:
             _notice(n)
         st.session_state[_FILTERS_KEY] = f
@@ -163,7 +174,7 @@ def set_filters(f: EventFilter | None = None, **changes) -> EventFilter:
 def get_view() -> tuple[tuple[float, float] | None, int | None]:
     """The map view (centre, zoom) from the session or the URL's ``lat``/``lon``/``zoom``."""
     if _VIEW_KEY not in st.session_state:
-        center, zoom, notices = viewstate.parse_view_params(st.query_params)
+        center, zoom, notices = viewstate.parse_view_params(_url_params())
         for n in notices:
             _notice(n)
         st.session_state[_VIEW_KEY] = (center, zoom)
@@ -177,8 +188,10 @@ def set_view(center, zoom) -> None:
 
 
 def pop_notices() -> list[str]:
-    """Notices about ignored URL values, each returned once."""
-    return st.session_state.pop(_NOTICES_KEY, [])
+    """Notices about ignored URL values, each returned once, escaped for Markdown (they echo the URL)."""
+    from .safety import md_text
+
+    return [md_text(n) for n in st.session_state.pop(_NOTICES_KEY, [])]
 
 
 # --- Events ready for the map, per filter ----------------------------------------------

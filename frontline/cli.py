@@ -8,6 +8,8 @@ sets ``func`` to a function ``run(args) -> int``. Commands are found automatical
 from __future__ import annotations
 
 import argparse
+import csv
+import errno
 import importlib
 import pkgutil
 import sys
@@ -15,7 +17,7 @@ import sys
 from . import __version__, commands
 from .errors import FrontlineError
 
-__all__ = ["build_parser", "main", "command_names"]
+__all__ = ["build_parser", "main", "command_names", "user_message"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,8 +52,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:
+        return 0
     except FrontlineError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    except BrokenPipeError:
-        return 0
+    except (OSError, UnicodeError, csv.Error) as err:  # a user's file or disk, never a traceback
+        print(f"error: {user_message(err)}", file=sys.stderr)
+        return 1
+
+
+def user_message(err: BaseException) -> str:
+    """One line for an error from a file or the disk, saying what to do.
+
+    >>> user_message(FileNotFoundError(2, "No such file or directory", "x.csv"))
+    'x.csv: No such file or directory; check the path'
+    >>> user_message(OSError(28, "No space left on device", "data/events.csv"))
+    'data/events.csv: No space left on device; free some space and try again (nothing was written)'
+    """
+    if isinstance(err, UnicodeError):
+        return f"{err}; re-save the file as UTF-8"
+    if isinstance(err, csv.Error):
+        return f"the file is not readable CSV ({err}); run 'python -m frontline validate' to find the line"
+    where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+    what = err.strerror or str(err)
+    hints = {errno.ENOENT: "check the path", errno.EACCES: "check the file's permissions",
+             errno.EPERM: "check the file's permissions", errno.EISDIR: "give a file, not a folder",
+             errno.ENOTDIR: "check the path", errno.EROFS: "the disk is read-only; write elsewhere",
+             errno.ENOSPC: "free some space and try again (nothing was written)"}
+    hint = hints.get(err.errno, "check the path and try again")
+    return f"{where}{what}; {hint}"

@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import vocab
 from .filters import EventFilter, filter_events
+from .safety import csv_safe, md_link
 from .schema import EVENT_COLUMNS
 from .sources import event_sources
 
@@ -122,8 +123,11 @@ def _iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    """The rows as UTF-8 CSV (header row, LF line ends, dates ``YYYY-MM-DD``), like ``events.csv``."""
-    return _iso_dates(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The rows as UTF-8 CSV (header row, LF line ends, dates ``YYYY-MM-DD``), like ``events.csv``.
+
+    Text that a spreadsheet would run as a formula is prefixed with ``'`` (:func:`frontline.safety.csv_cell`).
+    """
+    return csv_safe(_iso_dates(frame)).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def geojson_dict(frame: pd.DataFrame) -> dict:
@@ -159,21 +163,17 @@ def to_geojson(frame: pd.DataFrame) -> bytes:
 
 
 def event_links_markdown(source, source_url) -> list[str]:
-    """One Markdown line per source of an event, a link where the source has a URL.
+    """One Markdown line per source of an event, a link where the source has an http(s) URL.
 
-    Brackets in titles are escaped so that they cannot break the link.
+    The citation and the address are escaped (:func:`frontline.safety.md_link`), so a title
+    holding Markdown (an image, a link, emphasis) shows as typed and fetches nothing.
 
     >>> event_links_markdown("CNN, 2019-03-23, Baghouz [update] | BBC, 2019-03-23, IS defeated", "https://cnn.com/x")
-    ['CNN, 2019-03-23, Baghouz \\\\[update\\\\]', 'BBC, 2019-03-23, IS defeated']
-    >>> event_links_markdown("CNN, 2019-03-23, Baghouz", "https://cnn.com/x")
-    ['[CNN, 2019-03-23, Baghouz](https://cnn.com/x)']
+    ['CNN, 2019\\\\-03\\\\-23, Baghouz \\\\[update\\\\]', 'BBC, 2019\\\\-03\\\\-23, IS defeated']
+    >>> event_links_markdown("x ![b](http://h/b.png)", "")
+    ['x \\\\!\\\\[b\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/b\\\\.png\\\\)']
     """
-    lines = []
-    for s in event_sources(source, source_url):
-        text = s.citation.replace("[", "\\[").replace("]", "\\]")
-        url = s.url.replace(")", "%29").replace("(", "%28").replace(" ", "%20")
-        lines.append(f"[{text}]({url})" if url.startswith(("http://", "https://")) else text)
-    return lines
+    return [md_link(s.citation, s.url) for s in event_sources(source, source_url)]
 
 
 def select_rows(events: pd.DataFrame, places: pd.DataFrame, f: EventFilter, place_ids=(),

@@ -41,6 +41,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from . import config
 from .errors import ImportFormatError
 
 __all__ = ["COLUMNS", "FORMATS", "ACTOR_PATTERNS", "ISIS_NAMES", "Rejected", "ImportReport", "import_file",
@@ -323,6 +324,12 @@ def _header(path: Path, encoding: str) -> list[str]:
 def _check_file(path: Path, fmt: Format, encoding: str) -> list[str]:
     if not path.exists():
         raise ImportFormatError(f"{path}: file not found; check the path")
+    if path.is_dir():
+        raise ImportFormatError(f"{path}: is a folder; give the dataset's CSV file inside it")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ImportFormatError(f"unknown --encoding {encoding!r}; use utf-8 (UCDP, ACLED) or latin-1 (GTD)") from None
     bad = _first_bad_byte(path, encoding)
     if bad:
         raise ImportFormatError(
@@ -388,9 +395,35 @@ def import_file(path: Path | str, fmt: str, *, encoding: str = "utf-8", chunksiz
     return table, report
 
 
+def import_target(out: Path | str | None, source: Path | str, imports_dir: Path | str = config.IMPORTS_DIR) -> Path:
+    """Where an import is written: ``out`` (or ``<source name>.parquet``) inside ``imports_dir``.
+
+    The dashboard lists only that folder, so a path outside it (``../../x``) is refused, as is
+    a folder or a name not ending in ``.parquet``.
+
+    >>> import_target(None, "x/ucdp.csv", "/srv/imports").as_posix()
+    '/srv/imports/ucdp.parquet'
+    >>> import_target("/srv/imports/a/../b.parquet", "x.csv", "/srv/imports").as_posix()
+    '/srv/imports/b.parquet'
+    """
+    base = Path(imports_dir).resolve()
+    target = Path(out) if out else base / (Path(source).stem + ".parquet")
+    if not target.is_absolute():
+        target = Path.cwd() / target
+    target = target.resolve()
+    if not target.is_relative_to(base):
+        raise ImportFormatError(f"--out {out} is outside {base}; imports are written there so the dashboard "
+                                f"finds them: give a name such as {base / 'mydata.parquet'}")
+    if target.is_dir():
+        raise ImportFormatError(f"--out {out} is a folder; give a file name ending in .parquet")
+    if target.suffix != ".parquet":
+        raise ImportFormatError(f"--out {out} does not end in .parquet; the overlay reads Parquet files")
+    return target
+
+
 def write_parquet(table: pd.DataFrame, out: Path | str) -> Path:
     """Write an imported table to Parquet (creating the folder), atomically."""
-    from .curate import atomic_write
+    from .csvstore import atomic_write
     import io
 
     out = Path(out)

@@ -11,6 +11,7 @@ Query parameters: ``date`` (YYYY-MM-DD), ``country``, ``type``, ``actor``, ``con
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 
 from . import vocab
@@ -20,7 +21,7 @@ from .timeline import parse_date
 
 __all__ = [
     "DEFAULT_DATE", "PERIOD", "FILTER_PARAMS", "VIEW_PARAMS",
-    "parse_date_param", "parse_filter_params", "filter_params", "parse_view_params", "view_params",
+    "parse_date_param", "parse_filter_params", "filter_params", "parse_view_params", "view_params", "single_values",
 ]
 
 #: The date the dashboard opens on when the URL names none.
@@ -36,6 +37,12 @@ FILTER_PARAMS: dict[str, tuple[str, tuple[str, ...] | None]] = {
     "q": ("text", None),
 }
 VIEW_PARAMS = ("lat", "lon", "zoom")
+#: The zoom levels a link may ask for.
+ZOOM_RANGE = (4, 14)
+
+
+#: The longest URL value echoed back in a notice.
+ECHO_CHARS = 60
 
 
 def _one(value) -> str | None:
@@ -43,6 +50,37 @@ def _one(value) -> str | None:
     if isinstance(value, (list, tuple)):
         value = value[-1] if value else None
     return None if value is None else str(value)
+
+
+def _echo(text) -> str:
+    text = str(text)
+    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
+
+
+def single_values(params: Mapping) -> tuple[dict[str, str], list[str]]:
+    """One value per query parameter, from a mapping of a value or a list of values per key.
+
+    A repeated code list is merged (``country=SY&country=IQ`` means both); any other repeated
+    key keeps its last value and says so. Notices are plain text (escape them for Markdown).
+
+    >>> single_values({"country": ["SY", "IQ"], "date": ["2015-01-01", "2016-01-01"], "q": "raqqa"})
+    ({'country': 'SY,IQ', 'date': '2016-01-01', 'q': 'raqqa'}, ['date is given 2 times in the link; using the last (2016-01-01).'])
+    """
+    out: dict[str, str] = {}
+    notices: list[str] = []
+    for key, value in params.items():
+        values = [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+        if not values:
+            continue
+        distinct = list(dict.fromkeys(values))
+        if len(distinct) > 1 and key in FILTER_PARAMS and FILTER_PARAMS[key][1] is not None:
+            out[key] = ",".join(distinct)
+        else:
+            out[key] = values[-1]
+            if len(distinct) > 1:
+                notices.append(f"{_echo(key)} is given {len(values)} times in the link; using the last "
+                               f"({_echo(values[-1])}).")
+    return out, notices
 
 
 def parse_date_param(value, default: dt.date = DEFAULT_DATE) -> tuple[dt.date, str | None]:
@@ -63,7 +101,7 @@ def parse_date_param(value, default: dt.date = DEFAULT_DATE) -> tuple[dt.date, s
     except DateError:
         why = (f"outside {vocab.PERIOD_START}..{vocab.PERIOD_END}" if _is_iso(text)
                else "not a date (expected YYYY-MM-DD)")
-        return default, f"Ignored date={text} in the link: it is {why}; showing {default.isoformat()}."
+        return default, f"Ignored date={_echo(text)} in the link: it is {why}; showing {default.isoformat()}."
     return day, None
 
 
@@ -99,7 +137,7 @@ def parse_filter_params(params: Mapping) -> tuple[EventFilter, list[str]]:
         good = tuple(dict.fromkeys(c for c in codes if c in allowed))
         bad = [c for c in codes if c not in allowed]
         if bad:
-            notices.append(f"Ignored {param}={','.join(bad)} in the link: not a known code "
+            notices.append(f"Ignored {param}={_echo(','.join(bad))} in the link: not a known code "
                            f"(known: {', '.join(allowed)}).")
         if good:
             kwargs[field] = good
@@ -134,25 +172,35 @@ def parse_view_params(params: Mapping) -> tuple[tuple[float, float] | None, int 
     raw = {k: _one(params.get(k)) for k in VIEW_PARAMS}
     if all(v is None for v in raw.values()):
         return None, None, []
-    center = zoom = None
+    lat, lon, zoom = (_finite(raw[k]) for k in VIEW_PARAMS)
     ok = True
-    try:
-        if raw["lat"] is not None or raw["lon"] is not None:
-            lat, lon = float(raw["lat"]), float(raw["lon"])
-            ok = -90 <= lat <= 90 and -180 <= lon <= 180
-            center = (round(lat, 4), round(lon, 4)) if ok else None
-        if raw["zoom"] is not None:
-            z = int(float(raw["zoom"]))
-            zoom = z if 4 <= z <= 14 else None
-            ok = ok and zoom is not None
-    except (TypeError, ValueError):
-        ok, center, zoom = False, None, None
+    center = None
+    if raw["lat"] is not None or raw["lon"] is not None:
+        ok = lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180
+        center = (round(lat, 4), round(lon, 4)) if ok else None
+    z = None
+    if raw["zoom"] is not None:
+        z = int(zoom) if zoom is not None and ZOOM_RANGE[0] <= zoom <= ZOOM_RANGE[1] else None
+        ok = ok and z is not None
     if not ok:
-        center = zoom = None
-    notice = [] if ok else [
-        f"Ignored the map view in the link (lat={raw['lat']}, lon={raw['lon']}, zoom={raw['zoom']}): "
-        "expected lat in [-90, 90], lon in [-180, 180], zoom 4 to 14."]
-    return center, zoom, notice
+        return None, None, [
+            f"Ignored the map view in the link (lat={_echo(raw['lat'])}, lon={_echo(raw['lon'])}, "
+            f"zoom={_echo(raw['zoom'])}): expected lat in [-90, 90], lon in [-180, 180], "
+            f"zoom {ZOOM_RANGE[0]} to {ZOOM_RANGE[1]}."]
+    return center, z, []
+
+
+def _finite(text: str | None) -> float | None:
+    """A finite number from URL text, else ``None`` (``inf``, ``nan``, ``1e400`` and words are not numbers).
+
+    >>> _finite("9"), _finite("inf"), _finite("1e400"), _finite("nan"), _finite("x"), _finite(None)
+    (9.0, None, None, None, None, None)
+    """
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def view_params(center, zoom) -> dict[str, str]:

@@ -135,3 +135,10 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     setattr(item, f"rep_{rep.when}", rep)
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees for Markdown that escapes its punctuation (``frontline.safety.md_text``)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", markdown)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, shown
 from frontline import config, importers, maps
 from frontline.data import load
 from frontline.filters import EventFilter
@@ -87,7 +87,7 @@ def test_unknown_date_and_filter_in_link_fall_back_with_a_notice():
     at = _app(date="2031-02-30", actor="MARTIANS")
     assert not at.exception, at.exception
     assert at.slider(key="fl_slider").value == dt.date(2015, 6, 1)
-    notices = [i.value for i in at.info]
+    notices = [shown(i.value) for i in at.info]
     assert "Ignored date=2031-02-30 in the link: it is not a date (expected YYYY-MM-DD); showing 2015-06-01." in notices
     assert any(n.startswith("Ignored actor=MARTIANS in the link: not a known code") for n in notices)
 

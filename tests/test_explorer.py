@@ -107,4 +107,21 @@ def test_display_frame_labels_codes_and_links_the_first_source():
 def test_source_links_become_markdown_links_with_escaped_titles():
     lines = explorer.event_links_markdown("CNN, 2019-03-23, Baghouz [live] | BBC, 2019-03-23, B",
                                           "https://cnn.com/a_(b) | not-a-url")
-    assert lines == ["[CNN, 2019-03-23, Baghouz \\[live\\]](https://cnn.com/a_%28b%29)", "BBC, 2019-03-23, B"]
+    assert lines == ["[CNN, 2019\\-03\\-23, Baghouz \\[live\\]](https://cnn.com/a_%28b%29)", "BBC, 2019\\-03\\-23, B"]
+
+
+def test_markdown_in_a_citation_shows_as_text_and_fetches_nothing():
+    lines = explorer.event_links_markdown("Evil, 2019-03-23, ![b](http://host/beacon.png) [Re-login](http://x)",
+                                          "javascript:alert(1)")
+    assert lines == ["Evil, 2019\\-03\\-23, \\!\\[b\\]\\(http\\:\\/\\/host\\/beacon\\.png\\) "
+                     "\\[Re\\-login\\]\\(http\\:\\/\\/x\\)"]
+
+
+def test_events_csv_download_neutralises_formulas():
+    frame = pd.DataFrame([{"event_id": "X-1", "date": pd.Timestamp("2019-03-23"), "summary": '=HYPERLINK("http://evil","x")',
+                           "notes": "+cmd|' /C calc'!A0", "source": "@SUM(1+1)", "lat": 34.4}])
+    text = explorer.to_csv(frame).decode()
+    import csv, io
+
+    row = list(csv.DictReader(io.StringIO(text)))[0]
+    assert (row["summary"], row["notes"], row["source"]) == ('\'=HYPERLINK("http://evil","x")', "\'+cmd|\' /C calc\'!A0", "\'@SUM(1+1)")

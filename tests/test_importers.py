@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from frontline import importers, overlay
+from frontline import config, importers, overlay
 from frontline.cli import main
 from frontline.errors import ImportFormatError
 
@@ -133,7 +133,8 @@ def run(*argv):
     return code, out.getvalue(), err.getvalue()
 
 
-def test_cli_import_writes_parquet_and_lists_unmapped_rows(tmp_path):
+def test_cli_import_writes_parquet_and_lists_unmapped_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "IMPORTS_DIR", tmp_path / "imports")
     out_file = tmp_path / "imports" / "acled.parquet"
     code, out, err = run("import", "--format", "acled", str(ACLED), "--out", str(out_file))
     assert code == 0
@@ -145,7 +146,8 @@ def test_cli_import_writes_parquet_and_lists_unmapped_rows(tmp_path):
     assert overlay.overlay_files(out_file.parent) == [out_file]
 
 
-def test_cli_import_of_a_broken_file_exits_1_with_the_reason(tmp_path):
+def test_cli_import_of_a_broken_file_exits_1_with_the_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "IMPORTS_DIR", tmp_path)
     code, _out, err = run("import", "--format", "gtd", str(ACLED), "--out", str(tmp_path / "x.parquet"))
     assert code == 1 and err.startswith(f"error: {ACLED}:1: missing column(s) eventid, iyear")
     assert not (tmp_path / "x.parquet").exists()

@@ -34,7 +34,9 @@ def write_table(table, fmt: str, float_format: str | None = None) -> None:
         table.to_json(sys.stdout, orient="records", indent=1, force_ascii=False)
         print()
     else:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format=float_format)
+        from ..safety import csv_safe
+
+        csv_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n", float_format=float_format)
 
 
 def add_date_option(parser: argparse.ArgumentParser) -> None:

@@ -56,7 +56,11 @@ def run(args) -> int:
     dups = curate.find_duplicates(row, args.events)
 
     def insert() -> str:
-        added = curate.insert_event(row, args.events, args.places)
+        # under the file's lock: the id is chosen again (unless given) and the row checked again
+        added = curate.insert_event(row, args.events, args.places, auto_id=not args.event_id.strip(),
+                                    seen_duplicates=None if args.allow_duplicate else [d["event_id"] for d in dups])
+        if added.previewed_id:
+            print(f"note: {added.previewed_id} was taken by another save meanwhile; the event is {added.event_id}")
         return f"added {added.event_id} at line {added.line} of {added.path}"
 
     return finish_insert(

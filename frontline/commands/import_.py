@@ -21,7 +21,7 @@ def register(sub) -> None:
     )
     p.add_argument("file", help="the dataset's CSV file")
     p.add_argument("--format", required=True, choices=["ucdp", "acled", "gtd"], help="the dataset")
-    p.add_argument("--out", default=None, help="Parquet file to write (default: data/imports/<file name>.parquet)")
+    p.add_argument("--out", default=None, help="Parquet file to write, inside data/imports/ (default: data/imports/<file name>.parquet)")
     p.add_argument("--encoding", default="utf-8", help="the file's text encoding (GTD: latin-1)")
     p.add_argument("--show", type=int, default=20, help="how many unmapped rows to list (default: %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -30,9 +30,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .. import config
-    from ..importers import import_file, write_parquet
+    from ..importers import import_file, import_target, write_parquet
 
-    out = Path(args.out) if args.out else config.DATA_DIR / "imports" / (Path(args.file).stem + ".parquet")
+    out = import_target(args.out, args.file, config.IMPORTS_DIR)
     table, report = import_file(args.file, args.format, encoding=args.encoding,
                                 progress=not args.no_progress and sys.stderr.isatty())
     for rejected in report.rejected[: args.show]:
