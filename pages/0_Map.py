@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from frontline.safety import md_text
 from frontline import appcache, config, explorer, figures, maps, milestones, overlay, vocab
 from frontline.filters import EventFilter, describe_filters, other_filters
 from frontline.viewstate import PERIOD
@@ -34,12 +35,7 @@ STEPS = [("« month", pd.DateOffset(months=-1)), ("‹ week", pd.DateOffset(days
          ("day ›", pd.DateOffset(days=1)), ("week ›", pd.DateOffset(days=7)), ("month »", pd.DateOffset(months=1))]
 
 ds = appcache.dataset()
-if ds.problems:
-    with st.container(border=True):
-        st.error(f"The data files have {len(ds.problems)} problem(s); {ds.skipped_events} event row(s) are not shown. "
-                 "Fix them and reload; `python -m frontline validate` prints the same list.")
-        st.dataframe([{"file": p.path, "line": p.line, "column": p.column, "problem": p.message} for p in ds.problems],
-                     hide_index=True, height=min(36 * (len(ds.problems) + 1), 250))
+appcache.data_banner(ds)
 
 day = appcache.get_date()
 filters = appcache.get_filters()
@@ -75,7 +71,7 @@ with st.sidebar:
                   placeholder="e.g. Ar-Raqqah, Tadmur, siege")
     extra = other_filters(filters)
     if extra:
-        st.caption(f"Also filtered on the Events page: {'; '.join(extra)}.")
+        st.caption(md_text(f"Also filtered on the Events page: {'; '.join(extra)}."))
         st.button("Clear the Events page's filters", key="flt_clear_extra", on_click=appcache.set_filters,
                   kwargs={"start": None, "end": None, "control_changes_only": False, "controllers_after": ()})
     st.header("Events on the map")
@@ -98,7 +94,7 @@ with st.sidebar:
         overlay_path = imported.get(st.session_state.ov_file)
         overlay_table = appcache.overlay_table(overlay_path) if overlay_path else None
         if overlay_table is not None:
-            st.caption(f"{overlay_path.name}: {overlay.describe(overlay_table)}.")
+            st.caption(md_text(f"{overlay_path.name}: {overlay.describe(overlay_table)}."))
 
 
 # --- Play and milestones (a full rerun: they change how the date panel runs) ---------------
@@ -225,7 +221,7 @@ def date_panel():
         notice = figures.events_notice(events, when, len(ds.events), describe_filters(appcache.get_filters()))
         if notice:
             n1, n2 = st.columns([5, 1], vertical_alignment="center")
-            n1.info(notice, icon=":material/search_off:")
+            n1.info(md_text(notice), icon=":material/search_off:")
             if len(events):  # matching events, all after the date: offer the first one's date
                 first = events["date"].min().date()
                 n2.button(f"Go to {first.day} {first:%b %Y}", key="go_first_event", on_click=_go_to, args=(first,),
@@ -243,7 +239,7 @@ def date_panel():
     with c_fig.container(key="fl_figures"):
         st.subheader(f"{when.day} {when:%B %Y}")
         if model_error is not None:
-            st.warning(f"Territory is not available ({model_error}); showing places instead.")
+            st.warning(md_text(f"Territory is not available ({model_error}); showing places instead."))
         _figures(model, when, events)
         if overlay_table is not None:
             n = len(shown)

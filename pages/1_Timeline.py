@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from frontline.safety import md_text
 from frontline import appcache, charts, filters, milestones, vocab
 from frontline.errors import DateError
 from frontline.timeline import parse_date
@@ -16,6 +17,7 @@ def open_map(day) -> None:
 
 
 ds = appcache.dataset()
+appcache.data_banner(ds)
 day = appcache.get_date()
 shared = appcache.get_filters()
 for notice in appcache.pop_notices():  # links with a bad date or filter code
@@ -45,8 +47,8 @@ if go:
 st.subheader("Territory")
 series = appcache.territory_series()
 if series is None:
-    st.info(f"The territory model is not available ({appcache.territory_error()}), so the area and "
-            "population charts cannot be drawn. The milestones and the events chart still work.", icon=":material/map:")
+    st.info(md_text(f"The territory model is not available ({appcache.territory_error()}), so the area and "
+            "population charts cannot be drawn. The milestones and the events chart still work."), icon=":material/map:")
 else:
     picks = [charts.PICK, charts.MILESTONE]
     area = st.altair_chart(charts.territory_chart(series, day, marks), key="tl_area", on_select="rerun",

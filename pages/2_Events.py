@@ -8,10 +8,12 @@ from streamlit_folium import st_folium
 
 from frontline import appcache, explorer, maps, vocab
 from frontline.filters import EventFilter
+from frontline.safety import md_text
 
 appcache.page_setup("Frontline: Events")
 
 ds = appcache.dataset()
+appcache.data_banner(ds)
 shared = appcache.get_filters()
 for notice in appcache.pop_notices():  # links with a bad date or filter code
     st.warning(notice)
@@ -110,14 +112,14 @@ with left:
     st_folium(maps.locator_map(float(event["lat"]), float(event["lon"]), rows.iloc[[chosen[0]]]),
               key=f"ev_map_{event['event_id']}", height=340, use_container_width=True, returned_objects=[])
 with right:
-    st.subheader(f"{event['place_name']}, {event['date']:%d %B %Y}")
+    st.subheader(md_text(f"{event['place_name']}, {event['date']:%d %B %Y}"), anchor=False)
     st.markdown(f"**{vocab.EVENT_TYPE_LABELS.get(event['event_type'], event['event_type'])}**"
                 + (f": now held by {vocab.CONTROLLER_LABELS.get(event['controller_after'], event['controller_after'])}"
                    if event["controller_after"] else "")
-                + f" · confidence {event['confidence']} · `{event['event_id']}`")
+                + f" · confidence {md_text(event['confidence'])} · {md_text(event['event_id'])}")
     st.text(event["summary"])
     if event["notes"]:
-        st.caption(f"Notes: {event['notes']}")
+        st.caption("Notes: " + md_text(event["notes"]))
     st.markdown("**Sources**")
     st.markdown("\n".join(f"- {line}" for line in explorer.event_links_markdown(event["source"], event["source_url"])))
     if st.button("Show this date on the map", key="ev_to_map"):

@@ -18,6 +18,7 @@ def show_doc(name: str, missing: str) -> None:
 
 
 ds = appcache.dataset()
+appcache.data_banner(ds)
 by_source = sources.source_counts(ds.events)
 by_outlet = sources.outlet_counts(ds.events)
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from frontline.safety import md_text
 from frontline import appcache, milestones, vocab
 from frontline.errors import FrontlineError
 from frontline.filters import describe_filters
@@ -22,6 +23,9 @@ st.markdown("Clean, labelled, reproducible images of any date, and a deck that t
             "and no browser needed. The same exports run from the command line: `python -m frontline export --help`.")
 
 ds = appcache.dataset()
+if appcache.data_banner(ds, refuse="Exports are refused until then, as on the command line, so that no "
+                                     "briefing is made from partial data."):
+    st.stop()
 model = appcache.territory()
 if model is None:
     st.error(f"The territory model is not available ({appcache.territory_error()}), so nothing can be exported.")
@@ -52,14 +56,14 @@ with left:
         else:
             st.caption("Browser-faithful capture needs Chromium (Debian: apt-get install chromium).")
     described = describe_filters(filters)
-    st.caption(f"Event filters from the map: {described}." if described else
+    st.caption(md_text(f"Event filters from the map: {described}.") if described else
                "No event filters: every event is drawn. Territory always uses every change of control.")
 
 raw = ([day] if use_day else []) + [labels[p] for p in picked] + [d for d in typed.replace(";", ",").split(",") if d.strip()]
 try:
     dates = parse_dates(raw)
 except FrontlineError as err:
-    left.error(str(err))
+    left.error(md_text(err))
     st.stop()
 
 briefing = Briefing(ds.places, ds.events, model, filters)
@@ -93,7 +97,7 @@ with right:
                 st.session_state["br_file"] = (name, out.read_bytes())
             bar.progress(1.0, text="Done")
         except FrontlineError as err:
-            st.error(str(err))
+            st.error(md_text(err))
     if "br_file" in st.session_state:
         name, data = st.session_state["br_file"]
         st.download_button(f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name,

@@ -5,10 +5,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from frontline import appcache, config, curate, curate_place, vocab
+from frontline import appcache, config, csvstore, curate, curate_place, vocab
 from frontline.errors import ConcurrentEditError, DataError, GeocodingError
+from frontline.safety import md_text
 
 appcache.page_setup("Frontline: Curate")
+appcache.data_banner(appcache.dataset())
 st.title("Add an event")
 st.caption(f"The event is checked with the rules of `python -m frontline validate` and inserted in date order "
            f"into `{config.EVENTS_PATH}` as one new line; no other line changes.")
@@ -41,27 +43,28 @@ if checked:
     try:
         place = curate.resolve_place(geocoder, name, None if country == "any" else country)
     except GeocodingError as err:
-        st.error(str(err))
+        st.error(md_text(err))
     else:
+        digest = csvstore.digest(config.EVENTS_PATH)  # the version the row is checked against
         ids = curate.event_ids(config.EVENTS_PATH)
         row = curate.build_row(place, date=when, event_type=event_type, actors=actors,
                                controller_after=controller_after, summary=summary, source=source,
                                source_url=source_url, confidence=confidence, notes=notes, existing_ids=ids)
         st.session_state.curate_pending = {
-            "place": place, "row": row,
+            "place": place, "row": row, "digest": digest,
             "problems": curate.check_row(row, config.EVENTS_PATH, config.PLACES_PATH),
             "duplicates": curate.find_duplicates(row, config.EVENTS_PATH),
         }
 
 added = st.session_state.get("curate_added")
 if added:
-    st.success(f"Added {added.event_id} at line {added.line} of {added.path}. It is on the map from its date.")
+    st.success(md_text(added.message() + " It is on the map from its date."))
 
 pending = st.session_state.get("curate_pending")
 if pending:
     place, row = pending["place"], pending["row"]
     st.subheader("The new row")
-    st.caption(f"Place: {place['name']} (`{place['place_id']}`, {place['country']}), found by {place['source']}.")
+    st.caption(md_text(f"Place: {place['name']} ({place['place_id']}, {place['country']}), found by {place['source']}."))
     st.dataframe(pd.DataFrame([row]), hide_index=True, width="stretch")
     if pending["problems"]:
         st.error(f"Refused: the row has {len(pending['problems'])} problem(s). Fix them and check again.")
@@ -76,10 +79,16 @@ if pending:
                          hide_index=True, width="stretch")
             confirm = st.checkbox("It is a different event: add it anyway", key="curate_confirm")
         if st.button("Add to events.csv", type="primary", disabled=not confirm, key="curate_add"):
-            try:
-                st.session_state.curate_added = curate.insert_event(row, config.EVENTS_PATH, config.PLACES_PATH)
-            except (DataError, ConcurrentEditError) as err:
-                st.error(str(err))
+            try:  # under the file's lock: the id is chosen again and the row checked against the file as it is
+                st.session_state.curate_added = curate.insert_event(
+                    row, config.EVENTS_PATH, config.PLACES_PATH, auto_id=True, expected_digest=pending["digest"],
+                    seen_duplicates=[d["event_id"] for d in pending["duplicates"]])
+            except DataError as err:
+                st.error("Someone else saved first, and the file as it is now refuses the row (nothing was written):")
+                st.dataframe([{"column": p.column, "problem": p.message} for p in err.problems], hide_index=True,
+                             width="stretch")
+            except (ConcurrentEditError, OSError) as err:
+                st.error(md_text(f"Not added: {err}"))
             else:
                 st.session_state.pop("curate_pending", None)
                 st.rerun()
@@ -127,31 +136,31 @@ if place_checked:
             lat, lon, coord_source = coords.lat, coords.lon, coords.coord_source
             found = f"The geocoder found {coords.found} at {coords.lat:.5f}, {coords.lon:.5f}."
             for warning in coords.warnings:
-                st.warning(warning)
+                st.warning(md_text(warning))
     except GeocodingError as err:
-        st.error(str(err))
+        st.error(md_text(err))
     else:
+        digest = csvstore.digest(config.PLACES_PATH)
         row = curate_place.build_place_row(name=p_name, aliases=p_aliases, country=p_country, admin1=p_admin1,
                                            kind=p_kind, controller_2014=p_ctrl, lat=lat, lon=lon,
                                            coord_source=coord_source, population=p_pop,
                                            population_source=p_pop_source, notes=p_notes)
         st.session_state.place_pending = {
-            "row": row, "found": found,
+            "row": row, "found": found, "digest": digest,
             "problems": curate_place.check_place(row, config.PLACES_PATH),
             "near": curate_place.nearby_places(row, config.PLACES_PATH),
         }
 
 place_added = st.session_state.get("place_added")
 if place_added:
-    st.success(f"Added {place_added.place_id} at line {place_added.line} of {place_added.path}. "
-               "Events can now be added there.")
+    st.success(md_text(place_added.message() + " Events can now be added there."))
 
 place_pending = st.session_state.get("place_pending")
 if place_pending:
     row = place_pending["row"]
     st.subheader("The new place")
     if place_pending["found"]:
-        st.caption(place_pending["found"])
+        st.caption(md_text(place_pending["found"]))
     st.dataframe(pd.DataFrame([row]), hide_index=True, width="stretch")
     if place_pending["problems"]:
         st.error(f"Refused: the row has {len(place_pending['problems'])} problem(s). Fix them and check again.")
@@ -167,9 +176,14 @@ if place_pending:
             confirm = st.checkbox("It is a different place: add it anyway", key="place_confirm")
         if st.button("Add to places.csv", type="primary", disabled=not confirm, key="place_add"):
             try:
-                st.session_state.place_added = curate_place.insert_place(row, config.PLACES_PATH)
-            except (DataError, ConcurrentEditError) as err:
-                st.error(str(err))
+                st.session_state.place_added = curate_place.insert_place(row, config.PLACES_PATH,
+                                                                         expected_digest=place_pending["digest"])
+            except DataError as err:
+                st.error("Someone else saved first, and the file as it is now refuses the place (nothing was written):")
+                st.dataframe([{"column": p.column, "problem": p.message} for p in err.problems], hide_index=True,
+                             width="stretch")
+            except (ConcurrentEditError, OSError) as err:
+                st.error(md_text(f"Not added: {err}"))
             else:
                 st.session_state.pop("place_pending", None)
                 st.rerun()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from geopy.distance import geodesic
 
+from conftest import shown
 from fake_nominatim import nominatim, online  # noqa: F401  (the fake Nominatim server fixture and its client)
 from frontline import config
 from frontline import curate_place as cp
@@ -203,7 +204,7 @@ def test_curate_page_adds_a_place_typed_in_with_a_warning_for_a_near_one(places_
     assert add.disabled
     at.checkbox(key="place_confirm").check().run()
     next(b for b in at.button if b.label == "Add to places.csv").click().run()
-    assert [s.value for s in at.success] == [f"Added baghuz-tahtani at line 7 of {places_copy}. "
+    assert [shown(s.value) for s in at.success] == [f"Added baghuz-tahtani at line 7 of {places_copy}. "
                                              "Events can now be added there."]
     added = "baghuz-tahtani,Baghuz Tahtani,,34.46,40.94,SY,,village,,,SYRIAN_OPPOSITION,entered by the analyst,\n"
     assert places_copy.read_bytes().replace(added.encode(), b"", 1) == before

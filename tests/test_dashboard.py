@@ -162,7 +162,7 @@ def test_changing_a_sidebar_filter_keeps_the_filters_set_on_the_events_page():
         countries=("SY",), start=pd.Timestamp("2016-01-01"), end=pd.Timestamp("2016-12-31"),
         control_changes_only=True, controllers_after=("SDF",))
     assert ("Also filtered on the Events page: from 2016-01-01 to 2016-12-31; changes of control only; "
-            "new controller SDF / YPG.") in [c.value for c in at.caption]
+            "new controller SDF / YPG.") in [shown(c.value) for c in at.caption]
     at.button(key="flt_clear_extra").click().run()
     assert at.session_state["fl_filters"] == EventFilter(countries=("SY",))
     assert not any(c.value.startswith("Also filtered") for c in at.caption)
@@ -224,7 +224,7 @@ def test_filters_matching_no_event_say_so_above_the_map_and_clear_in_one_click()
     at = _app(date="2015-06-01", q="no-such-place-zzz")
     assert not at.exception, at.exception
     assert ("No event matches the filters (matching 'no-such-place-zzz'): none of the "
-            in " ".join(i.value for i in at.info))
+            in " ".join(shown(i.value) for i in at.info))
     at.button(key="flt_clear_all").click().run()
     assert at.session_state["fl_filters"] == EventFilter()
     assert at.text_input(key="flt_q").value == ""
