@@ -105,8 +105,7 @@ def atomic_write(path: Path | str, data: bytes) -> None:
     """Replace ``path`` with ``data`` all at once: the old file stays whole if anything fails.
 
     A new file gets the usual ``0644`` (less the umask); an existing file keeps its mode.
-    A full disk raises :class:`~frontline.errors.DataError`-free :class:`OSError` after the
-    temporary file is removed, so nothing is left behind.
+    A full disk raises :class:`OSError` after the temporary file is removed: nothing is left behind.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_temp_prefix(path), suffix=".tmp")
@@ -179,5 +178,8 @@ def save_record(path: Path | str, prepare: Prepare, insert: Callable[[str, dict]
         if problems:
             raise DataError(problems)
         new_text, line_no, line = insert(text, row)
-        atomic_write(path, new_text.encode("utf-8"))
+        try:
+            atomic_write(path, new_text.encode("utf-8"))
+        except OSError as err:  # name the data file, not the temporary one
+            raise OSError(err.errno, err.strerror or str(err), str(path)) from err
     return Saved(str(path), line_no, line, row, changed)

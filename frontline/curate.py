@@ -171,6 +171,20 @@ def _insert(text: str, row: dict) -> tuple[str, int, str]:
     return insert_record(text, row, EVENT_COLUMNS, EVENT_ORDER)
 
 
+def read_text(path: Path | str) -> str:
+    """A data file's text ("" if it does not exist); bytes that are not UTF-8 raise :class:`DataError` with their line."""
+    path = Path(path)
+    if not path.exists():
+        return ""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise DataError([Problem(str(path), line, "-", f"byte {raw[err.start]:#04x} is not UTF-8; re-save the file "
+                                                       "as UTF-8 (python -m frontline validate lists every problem)")]) from None
+
+
 def problems_on_new_line(path: Path | str, row: dict, columns, key_columns, validate) -> list[Problem]:
     """The problems ``validate(copy)`` finds on ``row``'s line once inserted into a copy of ``path``.
 
@@ -178,7 +192,7 @@ def problems_on_new_line(path: Path | str, row: dict, columns, key_columns, vali
     :class:`~frontline.errors.Problem` s; the ones kept are reported against ``path`` itself.
     """
     path = Path(path)
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = read_text(path)
     new_text, line_no, _line = insert_record(text, row, columns, key_columns)
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / path.name
@@ -206,15 +220,23 @@ def write_record(path: Path | str, row: dict, columns, key_columns, what: str = 
 
 
 def check_row(row: dict, events_path: Path | str = config.EVENTS_PATH,
-              places_path: Path | str = config.PLACES_PATH) -> list[Problem]:
+              places_path: Path | str = config.PLACES_PATH, auto_id: bool = False) -> list[Problem]:
     """Every problem ``validate`` would report on ``row`` once inserted (empty when it is fine).
 
     Besides the row's own problems, a row that breaks the control chain of an existing row
     (e.g. a capture dated before an existing capture by the same side) is refused too, naming it.
+    With ``auto_id`` the id is only a preview (the save takes the next free one under the
+    file's lock), so an id taken meanwhile by someone else is not a problem.
     """
-    events_path = Path(events_path)
+    problems = _check_row(row, Path(events_path), places_path)
+    if auto_id:
+        problems = [p for p in problems if not (p.column == "event_id" and "duplicate id" in p.message)]
+    return problems
+
+
+def _check_row(row: dict, events_path: Path, places_path) -> list[Problem]:
     existing = {r.get("event_id") for _l, r in read_rows(events_path, EVENT_COLUMNS)[0]} if events_path.exists() else set()
-    text = events_path.read_text(encoding="utf-8") if events_path.exists() else ""
+    text = read_text(events_path)
     _new, line_no, _line = _insert(text, row)
     problems = []
     if row["event_id"] in existing:

@@ -31,7 +31,7 @@ from pathlib import Path
 from geopy.distance import geodesic
 
 from . import config, csvstore
-from .curate import _coord, insert_record, problems_on_new_line
+from .curate import _coord, insert_record, problems_on_new_line, read_text
 from .errors import DataError, GeocodingError, Problem
 from .schema import PLACE_COLUMNS
 from .validate import check_places, read_rows
@@ -152,7 +152,7 @@ def check_place(row: dict, places_path: Path | str = config.PLACES_PATH) -> list
     """Every problem ``validate`` would report on the place ``row`` once inserted, or an existing id."""
     places_path = Path(places_path)
     rows = read_rows(places_path, PLACE_COLUMNS)[0] if places_path.exists() else []
-    text = places_path.read_text(encoding="utf-8") if places_path.exists() else ""
+    text = read_text(places_path)
     line_no = insert_record(text, row, PLACE_COLUMNS, PLACE_ORDER)[1]
     problems = problems_on_new_line(places_path, row, PLACE_COLUMNS, PLACE_ORDER,
                                     lambda probe: check_places(probe)[1])

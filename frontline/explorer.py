@@ -171,7 +171,7 @@ def event_links_markdown(source, source_url) -> list[str]:
     >>> event_links_markdown("CNN, 2019-03-23, Baghouz [update] | BBC, 2019-03-23, IS defeated", "https://cnn.com/x")
     ['CNN, 2019\\\\-03\\\\-23, Baghouz \\\\[update\\\\]', 'BBC, 2019\\\\-03\\\\-23, IS defeated']
     >>> event_links_markdown("x ![b](http://h/b.png)", "")
-    ['x \\\\!\\\\[b\\\\]\\\\(http\\\\:\\\\/\\\\/h\\\\/b\\\\.png\\\\)']
+    ['x \\\\!\\\\[b\\\\]\\\\(http\\\\:\\u200b\\\\/\\\\/h\\\\/b\\\\.png\\\\)']
     """
     return [md_link(s.citation, s.url) for s in event_sources(source, source_url)]
 

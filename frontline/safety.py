@@ -21,6 +21,7 @@ import re
 __all__ = ["html_text", "md_text", "md_link", "csv_cell", "csv_safe", "FORMULA_START"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=\"'%@/^])")
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp|mailto|file|javascript|data):|\bwww(?=\.)|@")
 #: What a spreadsheet takes for the start of a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -44,7 +45,7 @@ def md_text(value, limit: int | None = None) -> str:
     ``limit`` shortens very long values (a URL parameter is echoed, never trusted).
 
     >>> md_text("![b](http://host/beacon.png)")
-    '\\\\!\\\\[b\\\\]\\\\(http\\\\:\\\\/\\\\/host\\\\/beacon\\\\.png\\\\)'
+    '\\\\!\\\\[b\\\\]\\\\(http\\\\:\\u200b\\\\/\\\\/host\\\\/beacon\\\\.png\\\\)'
     >>> md_text("a\\nb *c*")
     'a b \\\\*c\\\\*'
     >>> md_text("x" * 10, limit=4)
@@ -53,6 +54,9 @@ def md_text(value, limit: int | None = None) -> str:
     text = " ".join(str(value).split())
     if limit is not None and len(text) > limit:
         text = text[:limit] + "…"
+    # GitHub-flavoured Markdown turns bare addresses into links even when escaped: break them
+    # with an invisible zero-width space (http:​//, www​., a@​b).
+    text = _AUTOLINK.sub(lambda m: m.group(0) + "\u200b", text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

@@ -10,7 +10,6 @@ import csv
 import io
 import math
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -35,10 +34,6 @@ MAX_CELL_CHARS = 20_000
 #: :data:`FORMULA_START` (OWASP "CSV injection").
 TEXT_COLUMNS = ("name", "aliases", "summary", "source", "notes", "population_source", "coord_source", "admin1")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-# The csv module refuses fields over 128 KiB with an exception; read everything, then report
-# long cells as problems (MAX_CELL_CHARS) instead of crashing.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 def read_rows(path: Path | str, columns: list[str]) -> tuple[list[tuple[int, dict]], list[Problem]]:

@@ -41,7 +41,7 @@ day = appcache.get_date()
 filters = appcache.get_filters()
 view_center, view_zoom = appcache.get_view()
 for notice in appcache.pop_notices():
-    st.info(notice, icon="🔗")
+    st.info(notice, icon=":material/link:")
 
 
 # --- Sidebar: filters and how events are drawn ---------------------------------------------

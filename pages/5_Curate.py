@@ -52,7 +52,7 @@ if checked:
                                source_url=source_url, confidence=confidence, notes=notes, existing_ids=ids)
         st.session_state.curate_pending = {
             "place": place, "row": row, "digest": digest,
-            "problems": curate.check_row(row, config.EVENTS_PATH, config.PLACES_PATH),
+            "problems": curate.check_row(row, config.EVENTS_PATH, config.PLACES_PATH, auto_id=True),
             "duplicates": curate.find_duplicates(row, config.EVENTS_PATH),
         }
 

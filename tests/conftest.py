@@ -141,4 +141,4 @@ def shown(markdown: str) -> str:
     """The text a reader sees for Markdown that escapes its punctuation (``frontline.safety.md_text``)."""
     import re
 
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,47 @@ def test_adding_an_event_at_baghuz_writes_one_new_line(curate_app, page):
     assert len(after) == len(before) + 1 and len(added) == 1
     assert added[0].startswith("SY-0001,2019-03-23,baghouz,34.45861,40.95056,control_change,")
     assert page.blocked == []
+
+
+def test_two_analysts_saving_at_once_both_keep_their_row(curate_app, browser):
+    """Two browser sessions press "Add" together, twice: each row lands once, with its own id, and both are told."""
+    url, ev = curate_app
+    pages = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        pg = context.new_page()
+        pg.goto(url)
+        pages.append(pg)
+    for rnd in range(2):
+        before = ev.read_text(encoding="utf-8").split("\n")
+        for k, pg in enumerate(pages):
+            if rnd == 0:  # a battle, which two analysts may well both record (the form keeps it for round 1)
+                fill_baghuz_event(pg)
+                pg.locator("[data-testid='stSelectbox']").filter(has_text="Event type").click()
+                pg.get_by_role("option", name="Battle", exact=True).click()
+                pg.locator("[data-testid='stSelectbox']").filter(has_text="Controller after").click()
+                pg.get_by_role("option", name="none", exact=True).click()
+            pg.get_by_label("Summary").fill(f"Round {rnd}, analyst {k}.")
+            pg.get_by_role("button", name="Check the event").click()
+            if rnd > 0:  # the rows of round 0 are possible duplicates: each analyst confirms
+                pg.get_by_text("It is a different event: add it anyway").click(timeout=20_000)
+        buttons = [pg.get_by_role("button", name="Add to events.csv") for pg in pages]
+        for b in buttons:
+            b.wait_for(timeout=20_000)
+        for b in buttons:  # as close together as two people can click
+            b.click(no_wait_after=True)
+        told = []
+        for k, pg in enumerate(pages):
+            pg.get_by_text(re.compile(r"Added (SY|T)-\d+ at line|Not added|refuses the row")).first.wait_for(timeout=30_000)
+            told.append(pg.get_by_text(re.compile(r"Added (SY|T)-\d+ at line")).count() > 0)
+        after = ev.read_text(encoding="utf-8").split("\n")
+        added = [line for line in after if line not in before]
+        for k, ok in enumerate(told):  # every acknowledged row is there exactly once
+            if ok:
+                assert sum(f"Round {rnd}, analyst {k}." in line for line in added) == 1
+        ids = [line.split(",")[0] for line in after[1:] if line]
+        assert len(ids) == len(set(ids))
+        assert len(added) == sum(told)
+        assert sum(told) >= 1  # one save always lands; the other lands or is told why not
+    for pg in pages:
+        pg.context.close()

@@ -218,3 +218,17 @@ def test_a_layer_switched_off_stays_off_when_the_date_moves(app_url, page):
     page.wait_for_timeout(300)
     assert _map_counts(frame)["markers"] >= 1
     assert not page.console_errors, page.console_errors
+
+
+def test_markdown_in_a_link_never_fetches_a_beacon_or_shows_a_link(app_url, page):
+    from urllib.parse import quote
+
+    _open(page, app_url + "/?date=" + quote("![b](http://host.example/beacon.png)")
+          + "&zoom=inf&lat=36&lon=40&q=" + quote("[Re-login here](http://evil.example/)"), "2015-06-01")
+    page.get_by_text(re.compile("Ignored date=!\\[b\\]\\(http:\u200b?//host\\.example/beacon\\.png\\) in the link")).wait_for(
+        timeout=10_000)
+    page.wait_for_timeout(500)
+    assert not [u for u in page.blocked if "host.example" in u or "evil.example" in u]
+    assert page.locator("img[src*='beacon']").count() == 0
+    assert page.locator("a[href*='evil.example']").count() == 0
+    _shot(page, "hostile-link")

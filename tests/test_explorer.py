@@ -113,8 +113,8 @@ def test_source_links_become_markdown_links_with_escaped_titles():
 def test_markdown_in_a_citation_shows_as_text_and_fetches_nothing():
     lines = explorer.event_links_markdown("Evil, 2019-03-23, ![b](http://host/beacon.png) [Re-login](http://x)",
                                           "javascript:alert(1)")
-    assert lines == ["Evil, 2019\\-03\\-23, \\!\\[b\\]\\(http\\:\\/\\/host\\/beacon\\.png\\) "
-                     "\\[Re\\-login\\]\\(http\\:\\/\\/x\\)"]
+    assert lines == ["Evil, 2019\\-03\\-23, \\!\\[b\\]\\(http\\:\u200b\\/\\/host\\/beacon\\.png\\) "
+                     "\\[Re\\-login\\]\\(http\\:\u200b\\/\\/x\\)"]
 
 
 def test_events_csv_download_neutralises_formulas():

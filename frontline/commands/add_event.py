@@ -50,7 +50,7 @@ def run(args) -> int:
                            event_id=args.event_id, existing_ids=ids)
     print(f"place: {place['name']} ({place['place_id']}), {place['source']}")
     print("row: " + curate.format_row(row), end="")
-    problems = curate.check_row(row, args.events, args.places)
+    problems = curate.check_row(row, args.events, args.places, auto_id=not args.event_id.strip())
     if problems:
         raise DataError(problems)
     dups = curate.find_duplicates(row, args.events)
