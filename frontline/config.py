@@ -15,6 +15,8 @@ DATA_DIR = Path(os.environ.get("FRONTLINE_DATA_DIR", ROOT / "data"))
 EVENTS_PATH = Path(os.environ.get("FRONTLINE_EVENTS", DATA_DIR / "events.csv"))
 PLACES_PATH = Path(os.environ.get("FRONTLINE_PLACES", DATA_DIR / "places.csv"))
 BASEMAP_DIR = DATA_DIR / "basemap"
+#: Known outlets and their source type (news agency, newspaper, monitor...), to fill ``source_type``.
+OUTLETS_PATH = DATA_DIR / "outlets.csv"
 #: Imported event tables (``python -m frontline import``) that the map can overlay; git-ignored.
 IMPORTS_DIR = Path(os.environ.get("FRONTLINE_IMPORTS_DIR", DATA_DIR / "imports"))
 

@@ -63,12 +63,14 @@ def next_event_id(existing_ids, country: str) -> str:
 
 def build_row(place: dict, *, date, event_type: str, actors, summary: str, source: str, confidence: str,
               controller_after: str = "", source_url: str = "", notes: str = "", event_id: str = "",
-              existing_ids=(), lat: float | None = None, lon: float | None = None) -> dict:
+              existing_ids=(), lat: float | None = None, lon: float | None = None, source_type: str = "") -> dict:
     """An ``events.csv`` row (all strings, in column order) at a gazetteer ``place``.
 
     ``place`` needs ``place_id``, ``lat``, ``lon`` and ``country``; the event takes the
     place's coordinates unless ``lat``/``lon`` are given. ``event_id`` defaults to the
-    country's next free id among ``existing_ids``.
+    country's next free id among ``existing_ids``. ``source_type`` (one kind per source,
+    ``|``-separated) defaults to the known type of each source's outlet (``data/outlets.csv``);
+    an unknown outlet leaves its kind blank, which the check then reports.
     """
     when = date.isoformat() if isinstance(date, _date) else str(date).strip()
     actor_list = [a.strip() for a in (actors.split("|") if isinstance(actors, str) else actors) if a and a.strip()]
@@ -86,8 +88,17 @@ def build_row(place: dict, *, date, event_type: str, actors, summary: str, sourc
         "source_url": source_url.strip(),
         "confidence": confidence.strip(),
         "notes": " ".join((notes or "").split()),
+        "source_type": "|".join(k.strip() for k in source_type.split("|")) if source_type.strip()
+        else _inferred_types(source),
     }
     return {c: row[c] for c in EVENT_COLUMNS}
+
+
+def _inferred_types(source: str) -> str:
+    from .sources import infer_source_types
+
+    kinds, unknown = infer_source_types(source)
+    return "" if unknown else kinds
 
 
 def _coord(value) -> str:

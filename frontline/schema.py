@@ -7,10 +7,10 @@ PLACE_COLUMNS = [
 
 EVENT_COLUMNS = [
     "event_id", "date", "place_id", "lat", "lon", "event_type", "actors",
-    "controller_after", "summary", "source", "source_url", "confidence", "notes",
+    "controller_after", "summary", "source", "source_url", "confidence", "notes", "source_type",
 ]
 
 #: Columns that must not be blank.
 PLACE_REQUIRED = ["place_id", "name", "lat", "lon", "country", "kind", "controller_2014"]
 EVENT_REQUIRED = ["event_id", "date", "place_id", "lat", "lon", "event_type", "actors",
-                  "summary", "source", "confidence"]
+                  "summary", "source", "confidence", "source_type"]

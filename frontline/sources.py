@@ -8,12 +8,16 @@ order, also separated by ``' | '``.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Source", "SEPARATOR", "parse_source", "split_sources", "event_sources",
+from . import config
+
+__all__ = ["Source", "SEPARATOR", "parse_source", "split_sources", "event_sources", "outlet_types", "infer_source_types",
            "source_counts", "outlet_counts", "SOURCE_COLUMNS", "OUTLET_COLUMNS"]
 
 SEPARATOR = " | "
@@ -39,6 +43,8 @@ class Source:
     title: str = ""
     url: str = ""
     accessed: bool = False
+    #: What kind of source it is (a :data:`frontline.vocab.SOURCE_TYPES` code), "" when not given.
+    kind: str = ""
 
     @property
     def citation(self) -> str:
@@ -68,11 +74,11 @@ def parse_source(citation: str, url: str = "") -> Source:
     """Parse one citation ``Outlet, YYYY-MM-DD, Title``.
 
     >>> parse_source("Al Jazeera, 2017-10-18, Mapped: ISIL territorial loss, in northern Iraq")
-    Source(outlet='Al Jazeera', date='2017-10-18', title='Mapped: ISIL territorial loss, in northern Iraq', url='', accessed=False)
+    Source(outlet='Al Jazeera', date='2017-10-18', title='Mapped: ISIL territorial loss, in northern Iraq', url='', accessed=False, kind='')
     >>> parse_source("Wikipedia, accessed 2026-11-21, Fall of Mosul").accessed
     True
     >>> parse_source("an unstructured note")
-    Source(outlet='an unstructured note', date='', title='', url='', accessed=False)
+    Source(outlet='an unstructured note', date='', title='', url='', accessed=False, kind='')
     """
     text = citation.strip()
     m = _CITATION.match(text)
@@ -82,22 +88,58 @@ def parse_source(citation: str, url: str = "") -> Source:
                   url=url, accessed=bool(m["accessed"]))
 
 
-def event_sources(source, source_url="") -> list[Source]:
-    """The sources of one event, each with its URL when ``source_url`` lists one per source.
+def event_sources(source, source_url="", source_type="") -> list[Source]:
+    """The sources of one event, each with its URL and kind when the other cells list one per source.
 
-    URLs are paired with citations by position only when both cells hold the same
-    number of entries; otherwise the pairing would be a guess, and URLs are left blank.
+    URLs (and kinds) are paired with citations by position only when both cells hold the same
+    number of entries; otherwise the pairing would be a guess, and they are left blank.
 
     >>> [s.url for s in event_sources("A, 2014-01-01, x | B, 2014-01-02, y", "http://a | http://b")]
     ['http://a', 'http://b']
     >>> [s.url for s in event_sources("A, 2014-01-01, x | B, 2014-01-02, y", "http://a")]
     ['', '']
+    >>> [s.kind for s in event_sources("A, 2014-01-01, x | B, 2014-01-02, y", "", "news_agency|monitor")]
+    ['news_agency', 'monitor']
     """
     citations = split_sources(source)
     urls = split_sources(source_url)
     if len(urls) != len(citations):
         urls = [""] * len(citations)
-    return [parse_source(c, u) for c, u in zip(citations, urls)]
+    kinds = [k.strip() for k in str(source_type or "").split("|")] if isinstance(source_type, str) else []
+    if len(kinds) != len(citations):
+        kinds = [""] * len(citations)
+    return [dataclasses.replace(parse_source(c, u), kind=k) for c, u, k in zip(citations, urls, kinds)]
+
+
+@functools.lru_cache(maxsize=4)
+def outlet_types(path: str = str(config.OUTLETS_PATH)) -> dict[str, str]:
+    """The known outlets and their source type (``data/outlets.csv``), for filling ``source_type``."""
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            return {r["outlet"].strip(): r["source_type"].strip() for r in csv.DictReader(fh)}
+    except OSError:
+        return {}
+
+
+def infer_source_types(source: str, known: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """``source_type`` for a ``source`` cell from the outlets' known types, and the outlets not known.
+
+    >>> infer_source_types("Reuters, 2017-10-17, x | Nobody, 2017-10-18, y", {"Reuters": "news_agency"})
+    ('news_agency|', ['Nobody'])
+    >>> infer_source_types("Wikipedia, accessed 2026-12-01, Raqqa", {})
+    ('encyclopedia', [])
+    """
+    known = outlet_types() if known is None else known
+    kinds, unknown = [], []
+    for citation in split_sources(source):
+        outlet = parse_source(citation).outlet
+        kind = known.get(outlet) or ("encyclopedia" if outlet.lower().startswith("wikipedia") else "")
+        if not kind:
+            unknown.append(outlet)
+        kinds.append(kind)
+    return "|".join(kinds), unknown
 
 
 def _long(events: pd.DataFrame) -> pd.DataFrame:

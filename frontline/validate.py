@@ -151,10 +151,14 @@ def _check_coords(name: str, line: int, row: dict, problems: list[Problem]) -> t
     return (lat, lon) if ok and lat is not None and lon is not None else None
 
 
+_HINTS = {"source_type": " (one per source, '|'-separated: " + ", ".join(vocab.SOURCE_TYPES)
+                          + "; add-event fills it for outlets listed in data/outlets.csv)"}
+
+
 def _required(name: str, line: int, row: dict, required: list[str], problems: list[Problem]) -> None:
     for col in required:
         if not row[col]:
-            problems.append(Problem(name, line, col, f"{col} is empty; every row needs a {col}"))
+            problems.append(Problem(name, line, col, f"{col} is empty; every row needs a {col}{_HINTS.get(col, '')}"))
 
 
 def _vocab(name: str, line: int, col: str, value: str, allowed, problems: list[Problem]) -> bool:
@@ -246,7 +250,21 @@ def check_events(path: Path | str, places: dict[str, dict] | None) -> tuple[list
         if ctrl and etype in vocab.EVENT_TYPES and etype != vocab.CONTROL_CHANGE:
             problems.append(Problem(name, line, "controller_after", f"controller_after is set on a {etype!r} event; leave it blank or make the event a control_change"))
         _vocab(name, line, "confidence", row["confidence"], list(vocab.CONFIDENCE), problems)
+        _check_source_types(name, line, row, problems)
     return rows, problems
+
+
+def _check_source_types(name: str, line: int, row: dict, problems: list[Problem]) -> None:
+    """One known ``source_type`` per source, in the order of ``source``."""
+    kinds = [k.strip() for k in row["source_type"].split("|")] if row["source_type"] else []
+    if not kinds:
+        return  # reported as a missing value
+    for kind in kinds:
+        _vocab(name, line, "source_type", kind, list(vocab.SOURCE_TYPES), problems)
+    n = len([s for s in re.split(r"\s+\|\s+", row["source"]) if s.strip()])
+    if n and len(kinds) != n:
+        problems.append(Problem(name, line, "source_type", f"{len(kinds)} source type(s) for {n} source(s); give one "
+                                                           "per source, '|'-separated, in the order of source"))
 
 
 def first_places(place_rows) -> dict[str, dict]:

@@ -11,6 +11,7 @@ __all__ = [
     "ACTORS",
     "EVENT_TYPES",
     "CONFIDENCE",
+    "SOURCE_TYPES",
     "COUNTRIES",
     "PLACE_KINDS",
     "CONTROL_CHANGE",
@@ -78,6 +79,21 @@ EVENT_TYPE_LABELS: dict[str, str] = {
 }
 
 CONFIDENCE: tuple[str, ...] = ("high", "medium", "low")
+
+#: What kind of source a citation is, so an analyst can filter and weigh (one per source of an event).
+SOURCE_TYPES: dict[str, str] = {
+    "news_agency": "News agency (Reuters, AP, AFP, Anadolu...)",
+    "newspaper": "Newspaper or news magazine",
+    "broadcaster": "Broadcaster (BBC, CNN, Al Jazeera, Rudaw TV...)",
+    "think_tank": "Think tank or research group (ISW, CTP, Long War Journal...)",
+    "official": "Official statement (CJTF-OIR, governments, UN bodies)",
+    "monitor": "Monitoring group (SOHR, Airwars, ACLED, UCDP...)",
+    "ngo": "Human-rights or aid organisation (HRW, Amnesty...)",
+    "state_media": "State media of a party to the war (SANA, Iraqi state TV...)",
+    "party_media": "A party's own media or claim (Amaq, SDF or PMF press offices...)",
+    "blog": "Blog or independent analyst",
+    "encyclopedia": "Encyclopedia (Wikipedia); never alone for a change of control",
+}
 COUNTRIES: dict[str, str] = {"SY": "Syria", "IQ": "Iraq"}
 PLACE_KINDS: tuple[str, ...] = ("city", "town", "village", "site", "area")
 

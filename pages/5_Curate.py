@@ -29,9 +29,12 @@ with st.form("curate_event"):
     controller_after = c3.selectbox("Controller after (changes of control only)", ["", *vocab.CONTROLLERS],
                                     format_func=lambda c: vocab.CONTROLLER_LABELS.get(c, "none"))
     summary = st.text_area("Summary", placeholder="One or two sentences, in your own words.", height=80)
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns([2, 2, 1])
     source = c1.text_input("Source", placeholder="Outlet, YYYY-MM-DD, Title")
     source_url = c2.text_input("Source URL", placeholder="https://...")
+    source_type = c3.text_input("Source type", placeholder="blank: from the outlet",
+                                help="One per source, '|'-separated: " + ", ".join(vocab.SOURCE_TYPES)
+                                + ". Left blank, each known outlet's type is used.")
     c1, c2 = st.columns([1, 3])
     confidence = c1.selectbox("Confidence", list(vocab.CONFIDENCE), index=1)
     notes = c2.text_input("Notes", placeholder="where sources disagree (optional)")
@@ -49,7 +52,8 @@ if checked:
         ids = curate.event_ids(config.EVENTS_PATH)
         row = curate.build_row(place, date=when, event_type=event_type, actors=actors,
                                controller_after=controller_after, summary=summary, source=source,
-                               source_url=source_url, confidence=confidence, notes=notes, existing_ids=ids)
+                               source_url=source_url, confidence=confidence, notes=notes, existing_ids=ids,
+                               source_type=source_type)
         st.session_state.curate_pending = {
             "place": place, "row": row, "digest": digest,
             "problems": curate.check_row(row, config.EVENTS_PATH, config.PLACES_PATH, auto_id=True),

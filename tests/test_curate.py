@@ -31,7 +31,7 @@ def baghouz_row(pl, **kw):
     place = curate.resolve_place(Geocoder(curate.load_places(pl), offline=True), "Al-Baghuz Fawqani")
     fields = dict(date="2019-03-23", event_type="control_change", actors=["SDF", "US_COALITION", "ISIS"],
                   controller_after="SDF", summary="Test: the SDF took the last ISIS enclave at Baghuz.",
-                  source="Test, 2019-03-23, fixture", confidence="high", existing_ids=["T-0013", "SY-0041"])
+                  source="Test, 2019-03-23, fixture", source_type="newspaper", confidence="high", existing_ids=["T-0013", "SY-0041"])
     fields.update(kw)
     return curate.build_row(place, **fields)
 
@@ -44,7 +44,7 @@ def test_insert_adds_exactly_one_line_and_copies_every_other_byte(intake_copy):
     after = ev.read_bytes()
     assert added.event_id == "SY-0042"
     assert added.text == ("SY-0042,2016-07-04,baghouz,34.45861,40.95056,control_change,SDF|US_COALITION|ISIS,SDF,"
-                          "Test: the SDF took the last ISIS enclave at Baghuz.,\"Test, 2019-03-23, fixture\",,high,\n")
+                          "Test: the SDF took the last ISIS enclave at Baghuz.,\"Test, 2019-03-23, fixture\",,high,,newspaper\n")
     assert after.replace(added.text.encode(), b"", 1) == before
     lines = after.decode().split("\n")
     assert lines[added.line - 1] == added.text.rstrip("\n")
@@ -137,7 +137,7 @@ def test_process_killed_mid_write_leaves_the_old_file_whole(intake_copy):
         "g = Geocoder(curate.load_places(pl), offline=True)\n"
         "place = curate.resolve_place(g, 'Baghuz')\n"
         "row = curate.build_row(place, date='2019-03-23', event_type='battle', actors='SDF|ISIS', summary='x',\n"
-        "                       source='Test, 2019-03-23, fixture', confidence='low')\n"
+        "                       source='Test, 2019-03-23, fixture', source_type='newspaper', confidence='low')\n"
         "curate.insert_event(row, ev, pl)\n"
     )
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
@@ -174,7 +174,7 @@ def run(*argv):
 def cli_args(ev, pl, *extra):
     return ("add-event", "--place", "Al-Baghuz Fawqani", "--date", "2019-03-23", "--type", "control_change",
             "--actors", "SDF|ISIS", "--controller-after", "SDF", "--summary", "Test: Baghuz taken.",
-            "--source", "Test, 2019-03-23, fixture", "--confidence", "high", "--events", str(ev), "--places", str(pl),
+            "--source", "Test, 2019-03-23, fixture", "--source-type", "newspaper", "--confidence", "high", "--events", str(ev), "--places", str(pl),
             *extra)
 
 

@@ -46,7 +46,7 @@ def _battle(pl, summary: str, date: str = "2018-06-01"):
     g = Geocoder(curate.load_places(pl), offline=True)
     place = curate.resolve_place(g, "Baghuz")
     return curate.build_row(place, date=date, event_type="battle", actors="SDF|ISIS", summary=summary,
-                            source="Test, 2018-06-01, fixture", confidence="low", existing_ids=["SY-0001"])
+                            source="Test, 2018-06-01, fixture", source_type="newspaper", confidence="low", existing_ids=["SY-0001"])
 
 
 def _assert_exactly_once(ev, pl, acknowledged: dict[str, str]) -> None:
@@ -72,7 +72,7 @@ def test_fifty_concurrent_add_event_processes_each_keep_their_row_once(intake):
     for i in range(50):
         args = [sys.executable, "-m", "frontline", "add-event", "--place", "Baghuz", "--date", "2018-06-01",
                 "--type", "battle", "--actors", "SDF|ISIS", "--summary", f"Concurrent test row {i}.",
-                "--source", "Test, 2018-06-01, fixture", "--confidence", "low", "--allow-duplicate",
+                "--source", "Test, 2018-06-01, fixture", "--source-type", "newspaper", "--confidence", "low", "--allow-duplicate",
                 "--events", str(ev), "--places", str(pl)]
         procs.append(subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     acknowledged = {}
@@ -166,7 +166,7 @@ g = Geocoder(curate.load_places(pl), offline=True)
 place = curate.resolve_place(g, 'Baghuz')
 for i in range(10_000):
     row = curate.build_row(place, date='2018-06-01', event_type='battle', actors='SDF|ISIS',
-                           summary=f'Killed writer row {sys.argv[3]}-{i}.', source='Test, 2018-06-01, fixture',
+                           summary=f'Killed writer row {sys.argv[3]}-{i}.', source='Test, 2018-06-01, fixture', source_type='newspaper',
                            confidence='low', existing_ids=['SY-0001'])
     added = curate.insert_event(row, ev, pl, auto_id=True)
     print(added.event_id, row['summary'], flush=True)
@@ -213,7 +213,7 @@ def test_a_full_disk_leaves_the_file_whole_and_says_so(intake, monkeypatch):
 
     monkeypatch.setattr(csvstore.os, "fdopen", lambda fd, *a, **k: Full(real_fdopen(fd, *a, **k)))
     code, _out, err = run("add-event", "--place", "Baghuz", "--date", "2018-06-01", "--type", "battle", "--actors",
-                          "SDF|ISIS", "--summary", "Disk full test.", "--source", "Test, 2018-06-01, fixture",
+                          "SDF|ISIS", "--summary", "Disk full test.", "--source", "Test, 2018-06-01, fixture", "--source-type", "newspaper",
                           "--confidence", "low", "--events", str(ev), "--places", str(pl))
     assert code == 1
     assert err == f"error: {ev}: No space left on device; free some space and try again (nothing was written)\n"
@@ -260,7 +260,7 @@ def test_formula_text_and_bad_ids_are_refused_by_validate_and_add_event(intake):
     ev, pl = intake
     code, _out, err = run("add-event", "--place", "Baghuz", "--date", "2018-06-01", "--type", "battle", "--actors",
                           "SDF|ISIS", "--summary", '=HYPERLINK("http://evil","x")', "--source",
-                          "Test, 2018-06-01, fixture", "--confidence", "low", "--event-id", "=1+2",
+                          "Test, 2018-06-01, fixture", "--source-type", "newspaper", "--confidence", "low", "--event-id", "=1+2",
                           "--events", str(ev), "--places", str(pl))
     assert code == 1
     assert ("event_id: '=1+2' is not an event id; expected capital letters (the place's country), a hyphen and four "
@@ -276,7 +276,7 @@ def test_duplicate_place_ids_follow_one_rule_the_first_row_wins(intake):
     moved = baghouz.replace("34.45861,40.95056", "36.0,38.0")  # a second copy far away
     pl.write_text("\n".join(lines + [moved]) + "\n", encoding="utf-8")
     run("add-event", "--place", "baghouz", "--date", "2018-06-01", "--type", "battle", "--actors", "SDF|ISIS",
-        "--summary", "x", "--source", "Test, 2018-06-01, fixture", "--confidence", "low", "--dry-run",
+        "--summary", "x", "--source", "Test, 2018-06-01, fixture", "--source-type", "newspaper", "--confidence", "low", "--dry-run",
         "--events", str(ev), "--places", str(pl))
     code, out, _err = run("validate", "--events", str(ev), "--places", str(pl))
     assert code == 1
@@ -290,7 +290,7 @@ def test_add_event_on_a_file_that_is_not_utf8_says_so_without_a_traceback(intake
     ev, pl = intake
     ev.write_bytes(ev.read_bytes() + "SY-0999,2018-06-01,baghouz,34.45861,40.95056,battle,SDF,,caf\xe9".encode("latin-1"))
     code, _out, err = run("add-event", "--place", "Baghuz", "--date", "2018-06-01", "--type", "battle", "--actors",
-                          "SDF|ISIS", "--summary", "x", "--source", "Test, 2018-06-01, fixture", "--confidence",
+                          "SDF|ISIS", "--summary", "x", "--source", "Test, 2018-06-01, fixture", "--source-type", "newspaper", "--confidence",
                           "low", "--events", str(ev), "--places", str(pl))
     assert code == 1 and "Traceback" not in err
     assert f"{ev}:16: -: byte 0xe9 is not UTF-8; re-save the file as UTF-8" in err, err

@@ -91,3 +91,27 @@ def test_coverage_meets_the_brief(ds):
     assert len(ds.places) >= 200
     assert len(ds.events) >= 400
     assert set(ds.places.country) == {"SY", "IQ"}
+
+
+#: Hosts that copy encyclopedia pages: cite the canonical page or, better, its own sources.
+MIRROR_HOSTS = ("wikisum", "wikimili", "kiwix", "infogalactic", "gravy", "osmarks", "wikia", "fandom", "datana",
+                "everybodywiki", "wikiwand", "knowledgr", "worldlibrary", "pinocchiopedia", "jmedia.wiki", "jmediawiki", "zxc.wiki",
+                "wikisort", "alchetron", "theinfolist", "piglix", "kiddle", "dbpedia", "historica", "offstream")
+
+
+def test_no_citation_or_provenance_points_at_an_encyclopedia_mirror(ds):
+    texts = pd.concat([ds.events["source_url"], ds.places["coord_source"], ds.places["population_source"]])
+    hits = [t for t in texts.fillna("") if any(h in t.lower() for h in MIRROR_HOSTS)]
+    assert hits == []
+
+
+def test_no_change_of_control_rests_only_on_an_encyclopedia_and_few_events_do(ds):
+    only = ds.events[ds.events["source_type"].map(lambda k: set(k.split("|")) == {"encyclopedia"})]
+    changes = only[only.event_type == vocab.CONTROL_CHANGE]
+    assert list(changes.event_id) == []
+    assert len(only) <= 0.05 * len(ds.events)
+
+
+def test_every_source_has_a_known_type(ds):
+    kinds = ds.events["source_type"].str.split("|").explode()
+    assert kinds.isin(list(vocab.SOURCE_TYPES)).all()

@@ -27,6 +27,8 @@ def register(sub) -> None:
     p.add_argument("--summary", required=True, help="one or two sentences, in your own words")
     p.add_argument("--source", required=True, help="'Outlet, YYYY-MM-DD, Title' (several separated by ' | ')")
     p.add_argument("--source-url", default="", help="URL(s), in the order of --source")
+    p.add_argument("--source-type", default="", help="kind of each source, '|'-separated, in the order of --source: "
+                   + ", ".join(vocab.SOURCE_TYPES) + " (default: the known type of each outlet in data/outlets.csv)")
     p.add_argument("--confidence", required=True, choices=list(vocab.CONFIDENCE))
     p.add_argument("--notes", default="")
     p.add_argument("--event-id", default="", help="default: the country's next free id")
@@ -47,6 +49,7 @@ def run(args) -> int:
     row = curate.build_row(place, date=args.date, event_type=args.event_type, actors=args.actors,
                            controller_after=args.controller_after, summary=args.summary, source=args.source,
                            source_url=args.source_url, confidence=args.confidence, notes=args.notes,
+                           source_type=args.source_type,
                            event_id=args.event_id, existing_ids=ids)
     print(f"place: {place['name']} ({place['place_id']}), {place['source']}")
     print("row: " + curate.format_row(row), end="")
