@@ -69,7 +69,7 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The table shown on the page: readable labels, the first source link, no raw codes.
 
     Columns: ``date, place, country, type, actors, new controller, summary, confidence,
-    source, link, event_id``. ``link`` is the first URL of ``source_url`` (the page
+    source, source types, link, event_id``. ``link`` is the first URL of ``source_url`` (the page
     shows every source of the selected event).
     """
     out = pd.DataFrame(index=frame.index)
@@ -82,6 +82,8 @@ def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out["summary"] = frame["summary"].fillna("")
     out["confidence"] = frame["confidence"].fillna("")
     out["source"] = frame["source"].fillna("")
+    kinds = frame["source_type"].fillna("") if "source_type" in frame else pd.Series("", index=frame.index)
+    out["source types"] = kinds.map(lambda k: ", ".join(dict.fromkeys(x.replace("_", " ") for x in k.split("|") if x)))
     out["link"] = [next((s.url for s in event_sources(src, url) if s.url), None)
                    for src, url in zip(frame["source"], frame["source_url"])]
     out["event_id"] = frame["event_id"]
@@ -162,8 +164,8 @@ def to_geojson(frame: pd.DataFrame) -> bytes:
     return json.dumps(geojson_dict(frame), ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def event_links_markdown(source, source_url) -> list[str]:
-    """One Markdown line per source of an event, a link where the source has an http(s) URL.
+def event_links_markdown(source, source_url, source_type="") -> list[str]:
+    """One Markdown line per source of an event, a link where the source has an http(s) URL, then its kind.
 
     The citation and the address are escaped (:func:`frontline.safety.md_link`), so a title
     holding Markdown (an image, a link, emphasis) shows as typed and fetches nothing.
@@ -172,8 +174,11 @@ def event_links_markdown(source, source_url) -> list[str]:
     ['CNN, 2019\\\\-03\\\\-23, Baghouz \\\\[update\\\\]', 'BBC, 2019\\\\-03\\\\-23, IS defeated']
     >>> event_links_markdown("x ![b](http://h/b.png)", "")
     ['x \\\\!\\\\[b\\\\]\\\\(http\\\\:\\u200b\\\\/\\\\/h\\\\/b\\\\.png\\\\)']
+    >>> event_links_markdown("Reuters, 2017-10-17, Raqqa", "https://r.com/a", "news_agency")
+    ['[Reuters, 2017\\\\-10\\\\-17, Raqqa](https://r.com/a) · news agency']
     """
-    return [md_link(s.citation, s.url) for s in event_sources(source, source_url)]
+    return [md_link(s.citation, s.url) + (f" · {s.kind.replace('_', ' ')}" if s.kind in vocab.SOURCE_TYPES else "")
+            for s in event_sources(source, source_url, source_type)]
 
 
 def select_rows(events: pd.DataFrame, places: pd.DataFrame, f: EventFilter, place_ids=(),

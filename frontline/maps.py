@@ -20,6 +20,7 @@ from jinja2 import Template
 
 from . import assets, basemap, vocab
 from .safety import html_text
+from .sources import event_sources, split_sources
 
 __all__ = ["base_map", "locator_map", "places_layer", "event_layer", "legend_html", "STYLE", "CENTER", "ZOOM",
            "EVENT_STYLE", "TERRITORY_STYLE", "territory_layer", "event_points", "events_layer", "date_stamp",
@@ -413,6 +414,24 @@ MAX_POINTS = 1500
 _GRID_DEG = 0.05
 
 
+def _source_lines(source: str, urls: str, kinds: str) -> str:
+    """Each source as ``Outlet, date (kind)``, the outlet a link where the source has a URL; escaped HTML."""
+    out = []
+    for src in event_sources(source, urls, kinds):
+        label = html_text(src.outlet)
+        if src.url.lower().startswith(("http://", "https://")):
+            label = (f'<a href="{html_text(src.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                     f'{label}</a>')
+        when = f", {'read ' if src.accessed else ''}{html_text(src.date)}" if src.date else ""
+        kind = f" <span class=\"fl-kind\">({html_text(SOURCE_KIND_LABELS.get(src.kind, src.kind))})</span>" if src.kind else ""
+        out.append(f"{label}{when}{kind}")
+    if len(split_sources(urls)) != len(out):  # URLs that cannot be paired with a source: listed apart
+        extra = _links(urls)
+        if extra:
+            out.append(extra)
+    return "<br>".join(out)
+
+
 def _links(urls: str) -> str:
     out = []
     for i, url in enumerate(u.strip() for u in str(urls or "").split(" | ")):
@@ -420,6 +439,13 @@ def _links(urls: str) -> str:
             out.append(f'<a href="{html_text(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
                        f'link {i + 1}</a>')
     return " ".join(out)
+
+
+#: Short labels of the source types, for popups.
+SOURCE_KIND_LABELS = {"news_agency": "news agency", "newspaper": "newspaper", "broadcaster": "broadcaster",
+                      "think_tank": "think tank", "official": "official", "monitor": "monitor", "ngo": "NGO",
+                      "state_media": "state media", "party_media": "party's own media", "blog": "blog",
+                      "encyclopedia": "encyclopedia"}
 
 
 def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
@@ -441,14 +467,15 @@ def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     def col(series):
         return esc(series.to_numpy(dtype=str)) if len(series) else np.array([], dtype=object)
 
-    place_e, type_e, actors_e, summary_e, source_e = (col(place), col(type_label), col(actors),
-                                                      col(ev["summary"].fillna("")), col(ev["source"].fillna("")))
-    links = ev["source_url"].fillna("").map(_links).to_numpy(dtype=object)
+    place_e, type_e, actors_e, summary_e = (col(place), col(type_label), col(actors), col(ev["summary"].fillna("")))
+    kinds = ev["source_type"].fillna("") if "source_type" in ev else pd.Series("", index=ev.index)
+    sources = [_source_lines(s, u, k) for s, u, k in zip(ev["source"].fillna(""), ev["source_url"].fillna(""), kinds)]
+    confidence = col(ev["confidence"].fillna(""))
     after = ev["controller_after"].fillna("").map(lambda c: vocab.CONTROLLER_LABELS.get(c, c)).to_numpy(dtype=object)
     popup = [
         f'<div class="fl-pop"><b>{d}</b> &middot; {p}<br><i>{t}</i>{" &rarr; " + html_text(a) if a else ""}'
-        f'<br>Actors: {ac}<br>{su}<div class="fl-src">Source: {so} {li}</div></div>'
-        for d, p, t, a, ac, su, so, li in zip(date, place_e, type_e, after, actors_e, summary_e, source_e, links)
+        f'<br>Actors: {ac}<br>{su}<div class="fl-src">Confidence: <b>{cf}</b><br>{so}</div></div>'
+        for d, p, t, a, ac, su, cf, so in zip(date, place_e, type_e, after, actors_e, summary_e, confidence, sources)
     ]
     tooltip = [f"{d} {p}: {t}" for d, p, t in zip(date, place_e, type_e)]
     return pd.DataFrame({

@@ -89,6 +89,8 @@ state = st.dataframe(
         "new controller": "New controller", "confidence": "Confidence",
         "summary": st.column_config.TextColumn("Summary", width="large"),
         "source": st.column_config.TextColumn("Sources", width="medium"),
+        "source types": st.column_config.TextColumn("Source types", help="news agency, newspaper, monitor, "
+                                                    "official, state media, encyclopedia..."),
         "link": st.column_config.LinkColumn("First source", display_text="open ↗"),
         "event_id": st.column_config.TextColumn("ID"),
     },
@@ -121,7 +123,8 @@ with right:
     if event["notes"]:
         st.caption("Notes: " + md_text(event["notes"]))
     st.markdown("**Sources**")
-    st.markdown("\n".join(f"- {line}" for line in explorer.event_links_markdown(event["source"], event["source_url"])))
+    st.markdown("\n".join(f"- {line}" for line in explorer.event_links_markdown(
+        event["source"], event["source_url"], event.get("source_type", ""))))
     if st.button("Show this date on the map", key="ev_to_map"):
         appcache.set_date(event["date"])
         st.switch_page("pages/0_Map.py")

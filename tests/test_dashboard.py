@@ -240,3 +240,18 @@ def test_filters_whose_first_event_is_after_the_date_offer_to_go_to_it():
     day = at.slider(key="fl_slider").value
     assert day > dt.date(2014, 1, 2) and at.query_params["date"] == day.isoformat()
     assert not any(i.value.startswith("No event matching") for i in at.info)
+
+
+def test_event_popups_name_each_outlet_with_its_date_kind_and_the_confidence():
+    ds, _ = _fixture_points()
+    ev = ds.events.iloc[[0]].copy()
+    ev["source"] = "Reuters, 2017-10-17, Raqqa falls | SOHR, 2017-10-18, Raqqa cleared"
+    ev["source_url"] = "https://r.example/a | https://s.example/b"
+    ev["source_type"] = "news_agency|monitor"
+    ev["confidence"] = "high"
+    popup = maps.event_points(ev, ds.places)["popup"].iloc[0]
+    assert "Confidence: <b>high</b>" in popup
+    assert ('<a href="https://r.example/a" target="_blank" rel="noopener noreferrer">Reuters</a>, 2017-10-17 '
+            '<span class="fl-kind">(news agency)</span>') in popup
+    assert '>SOHR</a>, 2017-10-18 <span class="fl-kind">(monitor)</span>' in popup
+    assert "link 1" not in popup
