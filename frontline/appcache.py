@@ -417,6 +417,15 @@ def navigation():
                           for path, title, url in PAGES], position="hidden")
 
 
+@functools.lru_cache(maxsize=1)
+def _tidy_once() -> None:
+    """At start-up, remove temporary files that a killed save left beside the data files."""
+    from . import csvstore
+
+    for path in (config.EVENTS_PATH, config.PLACES_PATH):
+        csvstore.tidy(path)
+
+
 def page_setup(page_title: str) -> None:
     """Configure a page and draw the sidebar menu with the pages' titles.
 
@@ -425,6 +434,7 @@ def page_setup(page_title: str) -> None:
     script (the legacy ``pages/`` mode) and would list the files' names instead.
     """
     st.set_page_config(page_title=page_title, layout="wide")
+    _tidy_once()
     st.html(_PAGE_STYLE)
     from streamlit.errors import StreamlitPageNotFoundError
 

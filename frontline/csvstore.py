@@ -35,7 +35,7 @@ from filelock import FileLock, Timeout
 
 from .errors import ConcurrentEditError, DataError, Problem
 
-__all__ = ["LOCK_TIMEOUT_S", "lock_path", "locked", "digest", "atomic_write", "stale_temp_files",
+__all__ = ["LOCK_TIMEOUT_S", "lock_path", "locked", "tidy", "digest", "atomic_write", "stale_temp_files",
            "remove_stale_temp_files", "save_record", "Saved"]
 
 #: How long a save waits for another save of the same file before giving up (seconds).
@@ -91,6 +91,20 @@ def locked(path: Path | str, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def tidy(path: Path | str, timeout: float = 0.5) -> list[Path]:
+    """Remove what killed writers left beside ``path`` (under its lock); quietly nothing if busy or read-only.
+
+    Called once when the app starts, so no stale temporary file lingers until the next save.
+    """
+    if not stale_temp_files(path):
+        return []
+    try:
+        with locked(path, timeout):
+            return []  # locked() removed them
+    except ConcurrentEditError:
+        return []
 
 
 def digest(path: Path | str) -> str:

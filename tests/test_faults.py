@@ -415,3 +415,12 @@ def test_a_missing_basemap_file_is_explained_on_every_page_and_the_map_still_dra
         assert (f"1 basemap file(s) missing in {gone}: ne_10m_rivers_region.geojson. The map is drawn without them"
                 in _texts(at)), page
     assert basemap.layer("rivers", gone) == {"type": "FeatureCollection", "features": []}
+
+
+def test_temporary_files_left_by_a_killed_save_are_removed_at_start_up(intake):
+    ev, _pl = intake
+    left = ev.parent / ".events.csv.abc123.tmp"
+    left.write_text("half a file", encoding="utf-8")
+    assert csvstore.stale_temp_files(ev) == [left]
+    csvstore.tidy(ev)
+    assert not left.exists()
