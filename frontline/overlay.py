@@ -46,7 +46,7 @@ def overlay_files(folder: Path | str = config.IMPORTS_DIR) -> list[Path]:
 def plugin_elements(local_assets: bool = True) -> list:
     """Empty instances of the plugins :func:`overlay_layer` draws with, to load their JS/CSS up front.
 
-    A map component that mounts once (``appcache.map_component(preload=...)``) loads its
+    A map component that mounts once (``frontline.app.component.map_component(preload=...)``) loads its
     scripts only then, so an overlay switched on later needs them preloaded.
     """
     elements = [folium.plugins.MarkerCluster(), folium.plugins.HeatMap([])]

@@ -1,6 +1,6 @@
 """The shareable view: date, event filters and map view, to and from URL query parameters.
 
-Pure functions (no Streamlit): ``frontline.appcache`` keeps the values in the session
+Pure functions (no Streamlit): ``frontline.app.state`` keeps the values in the session
 and the URL with them. Anything unknown in a URL falls back to the default and
 yields a notice that says what was ignored and why, so a bad link never crashes a page.
 

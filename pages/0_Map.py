@@ -11,11 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import appcache, config, explorer, figures, maps, milestones, overlay, vocab
+from frontline import config, explorer, figures, maps, milestones, overlay, vocab
+from frontline.app import banner, cache, component, nav, state
 from frontline.filters import EventFilter, describe_filters, other_filters
 from frontline.viewstate import PERIOD
 
-appcache.page_setup("Frontline: ISIS territory 2014-2019")
+nav.page_setup("Frontline: ISIS territory 2014-2019")
 #: The map fills the window below the date controls (never under 460 px): the height is set on the
 #: component's frame here, and the map fills its frame (map_component(fill_frame=True)).
 MAP_CSS = """<style>
@@ -34,13 +35,13 @@ PLAY_STEPS = {"a week per step": pd.DateOffset(days=7), "a day per step": pd.Dat
 STEPS = [("« month", pd.DateOffset(months=-1)), ("‹ week", pd.DateOffset(days=-7)), ("‹ day", pd.DateOffset(days=-1)),
          ("day ›", pd.DateOffset(days=1)), ("week ›", pd.DateOffset(days=7)), ("month »", pd.DateOffset(months=1))]
 
-ds = appcache.dataset()
-appcache.data_banner(ds)
+ds = cache.dataset()
+banner.data_banner(ds)
 
-day = appcache.get_date()
-filters = appcache.get_filters()
-view_center, view_zoom = appcache.get_view()
-for notice in appcache.pop_notices():
+day = state.get_date()
+filters = state.get_filters()
+view_center, view_zoom = state.get_view()
+for notice in state.pop_notices():
     st.info(notice, icon=":material/link:")
 
 
@@ -48,7 +49,7 @@ for notice in appcache.pop_notices():
 def _filters_changed():
     """Change only the fields this sidebar shows: dates and control filters set on the Events page stay."""
     s = st.session_state
-    appcache.set_filters(countries=tuple(s.flt_country), event_types=tuple(s.flt_type), actors=tuple(s.flt_actor),
+    state.set_filters(countries=tuple(s.flt_country), event_types=tuple(s.flt_type), actors=tuple(s.flt_actor),
                          confidence=tuple(s.flt_confidence), text=s.flt_q.strip())
 
 
@@ -72,7 +73,7 @@ with st.sidebar:
     extra = other_filters(filters)
     if extra:
         st.caption(md_text(f"Also filtered on the Events page: {'; '.join(extra)}."))
-        st.button("Clear the Events page's filters", key="flt_clear_extra", on_click=appcache.set_filters,
+        st.button("Clear the Events page's filters", key="flt_clear_extra", on_click=state.set_filters,
                   kwargs={"start": None, "end": None, "control_changes_only": False, "controllers_after": ()})
     st.header("Events on the map")
     window = st.select_slider("Highlight the last", options=[7, 30, 90, 365], value=30,
@@ -92,7 +93,7 @@ with st.sidebar:
         st.select_slider("Window", options=[7, 30, 90, 365], value=30, key="ov_days",
                          format_func=lambda d: f"{d} days up to the date")
         overlay_path = imported.get(st.session_state.ov_file)
-        overlay_table = appcache.overlay_table(overlay_path) if overlay_path else None
+        overlay_table = cache.overlay_table(overlay_path) if overlay_path else None
         if overlay_table is not None:
             st.caption(md_text(f"{overlay_path.name}: {overlay.describe(overlay_table)}."))
 
@@ -101,15 +102,15 @@ with st.sidebar:
 def _toggle_play():
     playing = not st.session_state.get("fl_playing", False)
     st.session_state.fl_playing = playing
-    if playing and appcache.get_date() >= PERIOD[1]:
-        appcache.set_date(PERIOD[0])
+    if playing and state.get_date() >= PERIOD[1]:
+        state.set_date(PERIOD[0])
 
 
 def _jump():
     label = st.session_state.get("opt_milestone")
     if label:
         st.session_state.fl_playing = False
-        appcache.set_date(milestones.by_label(label).date)
+        state.set_date(milestones.by_label(label).date)
 
 
 playing = st.session_state.get("fl_playing", False)
@@ -125,7 +126,7 @@ c_jump.selectbox("Jump to a milestone", [m.label for m in milestones.MILESTONES]
 
 def _shift(offset):
     st.session_state.fl_playing = False
-    appcache.set_date(pd.Timestamp(appcache.get_date()) + offset)
+    state.set_date(pd.Timestamp(state.get_date()) + offset)
 
 
 def _clear_filters():
@@ -133,17 +134,17 @@ def _clear_filters():
     for widget, value in (("flt_country", []), ("flt_type", []), ("flt_actor", []), ("flt_confidence", []),
                           ("flt_q", "")):
         st.session_state[widget] = value
-    appcache.set_filters(EventFilter())
+    state.set_filters(EventFilter())
     st.session_state.fl_rerun_page = True  # the button is in the date panel: the sidebar must be drawn again too
 
 
 def _go_to(day):
     st.session_state.fl_playing = False
-    appcache.set_date(day)
+    state.set_date(day)
 
 
 def _slider_moved():
-    appcache.set_date(st.session_state.fl_slider)
+    state.set_date(st.session_state.fl_slider)
 
 
 def _figures(model, when: dt.date, events: pd.DataFrame):
@@ -163,7 +164,7 @@ def _figures(model, when: dt.date, events: pd.DataFrame):
         st.caption("Change over the last 30 days; area and population are estimates (see Sources and Methodology)."
                    if h.changed else "Unchanged over the last 30 days.")
     else:
-        control = appcache.timeline().control_at(when)
+        control = cache.timeline().control_at(when)
         st.metric("Places held by ISIS", int((control["controller"] == "ISIS").sum()))
     recent = figures.recent_events(events, when, window)
     st.markdown(f"**Events in the last {window} days** ({len(recent)})")
@@ -179,12 +180,12 @@ def date_panel():
     if st.session_state.pop("fl_rerun_page", False):
         st.rerun()  # scope "app": a callback changed the sidebar's widgets
     if st.session_state.get("fl_playing"):
-        nxt = (pd.Timestamp(appcache.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
-        appcache.set_date(nxt)
+        nxt = (pd.Timestamp(state.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
+        state.set_date(nxt)
         if nxt >= PERIOD[1]:
             st.session_state.fl_playing = False
             st.rerun()
-    when = appcache.get_date()
+    when = state.get_date()
     if st.session_state.get("fl_slider") != when:
         st.session_state.fl_slider = when
     st.slider("Date", min_value=PERIOD[0], max_value=PERIOD[1], step=dt.timedelta(days=1), format="YYYY-MM-DD",
@@ -193,16 +194,16 @@ def date_panel():
         col.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")
 
     try:
-        model = appcache.territory()
+        model = cache.territory()
         model_error = None
     except Exception as err:  # a broken territory model must not take the page down
         model, model_error = None, err
-    events, points = appcache.event_points(appcache.get_filters())
+    events, points = cache.event_points(state.get_filters())
     if model is not None:
         snap = model.snapshot(when)
         territory = ("Territory", f"{id(model)}|{snap.state_date}", lambda: maps.territory_layer(snap.geojson))
     else:
-        territory = ("Places", None, lambda: maps.places_layer(appcache.timeline().control_at(when)))
+        territory = ("Places", None, lambda: maps.places_layer(cache.timeline().control_at(when)))
 
     def events_group():
         group = maps.events_layer(points, when, window_days=window, show_older=show_older)
@@ -218,7 +219,7 @@ def date_panel():
 
     c_map, c_fig = st.columns([4, 1])
     with c_map:
-        notice = figures.events_notice(events, when, len(ds.events), describe_filters(appcache.get_filters()))
+        notice = figures.events_notice(events, when, len(ds.events), describe_filters(state.get_filters()))
         if notice:
             n1, n2 = st.columns([5, 1], vertical_alignment="center")
             n1.info(md_text(notice), icon=":material/search_off:")
@@ -229,13 +230,13 @@ def date_panel():
             elif len(ds.events):
                 n2.button("Clear the filters", key="flt_clear_all", on_click=_clear_filters, width="stretch")
         with st.container(key="fl_map"):
-            out = appcache.map_component(maps.base_map, groups, key="map", height=640,
+            out = component.map_component(maps.base_map, groups, key="map", height=640,
                                          layer_control_factory=maps.layer_control, center=view_center,
                                          zoom=view_zoom, preload=overlay.plugin_elements() if imported else (),
                                          fill_frame=True)
         st.caption(maps.ATTRIBUTION_TEXT)
     if out and out.get("center") and out.get("zoom"):
-        appcache.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
+        state.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
     with c_fig.container(key="fl_figures"):
         st.subheader(f"{when.day} {when:%B %Y}")
         if model_error is not None:

@@ -3,24 +3,25 @@
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import appcache, charts, filters, milestones, vocab
+from frontline import charts, filters, milestones, vocab
+from frontline.app import banner, cache, nav, state
 from frontline.errors import DateError
 from frontline.timeline import parse_date
 
-appcache.page_setup("Frontline: Timeline")
+nav.page_setup("Frontline: Timeline")
 
 
 def open_map(day) -> None:
     """Make ``day`` the shared date and go back to the map."""
-    appcache.set_date(day)
+    state.set_date(day)
     st.switch_page("pages/0_Map.py")
 
 
-ds = appcache.dataset()
-appcache.data_banner(ds)
-day = appcache.get_date()
-shared = appcache.get_filters()
-for notice in appcache.pop_notices():  # links with a bad date or filter code
+ds = cache.dataset()
+banner.data_banner(ds)
+day = state.get_date()
+shared = state.get_filters()
+for notice in state.pop_notices():  # links with a bad date or filter code
     st.warning(notice)
 marks = charts.milestone_frame(milestones.MILESTONES)
 
@@ -45,9 +46,9 @@ if go:
         st.error(f"Date refused: {err}.")
 
 st.subheader("Territory")
-series = appcache.territory_series()
+series = cache.territory_series()
 if series is None:
-    st.info(md_text(f"The territory model is not available ({appcache.territory_error()}), so the area and "
+    st.info(md_text(f"The territory model is not available ({cache.territory_error()}), so the area and "
             "population charts cannot be drawn. The milestones and the events chart still work."), icon=":material/map:")
 else:
     picks = [charts.PICK, charts.MILESTONE]

@@ -6,16 +6,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from frontline import appcache, explorer, maps, vocab
+from frontline import explorer, maps, vocab
+from frontline.app import banner, cache, nav, state
 from frontline.filters import EventFilter
 from frontline.safety import md_text
 
-appcache.page_setup("Frontline: Events")
+nav.page_setup("Frontline: Events")
 
-ds = appcache.dataset()
-appcache.data_banner(ds)
-shared = appcache.get_filters()
-for notice in appcache.pop_notices():  # links with a bad date or filter code
+ds = cache.dataset()
+banner.data_banner(ds)
+shared = state.get_filters()
+for notice in state.pop_notices():  # links with a bad date or filter code
     st.warning(notice)
 LO, HI = dt.date.fromisoformat(vocab.VALID_DATE_MIN), dt.date.fromisoformat(vocab.VALID_DATE_MAX)
 place_names = dict(zip(ds.places["place_id"], ds.places["name"]))
@@ -39,7 +40,7 @@ for key, value in initial.items():
 def _clear():
     for key in [*initial, "ev_places"]:
         st.session_state.pop(key, None)
-    appcache.set_filters(EventFilter())
+    state.set_filters(EventFilter())
 
 
 with st.sidebar:
@@ -66,7 +67,7 @@ f = EventFilter(
     end=None if end in (None, HI) else pd.Timestamp(end),
 )
 if f != shared:
-    appcache.set_filters(f)
+    state.set_filters(f)
 
 st.title("Events")
 c1, c2, _ = st.columns([2, 1, 2], vertical_alignment="bottom")
@@ -126,5 +127,5 @@ with right:
     st.markdown("\n".join(f"- {line}" for line in explorer.event_links_markdown(
         event["source"], event["source_url"], event.get("source_type", ""))))
     if st.button("Show this date on the map", key="ev_to_map"):
-        appcache.set_date(event["date"])
+        state.set_date(event["date"])
         st.switch_page("pages/0_Map.py")

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from frontline import appcache, config, sources
+from frontline import config, sources
+from frontline.app import banner, cache, nav
 
-appcache.page_setup("Frontline: Sources and Methodology")
+nav.page_setup("Frontline: Sources and Methodology")
 DOCS = config.ROOT / "docs"
 
 
@@ -17,8 +18,8 @@ def show_doc(name: str, missing: str) -> None:
         st.info(missing, icon=":material/description:")
 
 
-ds = appcache.dataset()
-appcache.data_banner(ds)
+ds = cache.dataset()
+banner.data_banner(ds)
 by_source = sources.source_counts(ds.events)
 by_outlet = sources.outlet_counts(ds.events)
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import appcache, milestones, vocab
+from frontline import milestones, vocab
+from frontline.app import banner, cache, nav, state
 from frontline.errors import FrontlineError
 from frontline.filters import describe_filters
 from frontline.export import FORMATS, PRESETS, Briefing, export, parse_dates
@@ -14,24 +15,24 @@ from frontline.export.briefing import format_area, format_date
 from frontline.export.capture import browser_path
 from frontline.export.presets import MIME_TYPES, STATIC_FORMATS
 
-appcache.page_setup("Frontline: Briefing")
-for notice in appcache.pop_notices():
+nav.page_setup("Frontline: Briefing")
+for notice in state.pop_notices():
     st.warning(notice)
 
 st.title("Briefing exports")
 st.markdown("Clean, labelled, reproducible images of any date, and a deck that tells the story: no internet "
             "and no browser needed. The same exports run from the command line: `python -m frontline export --help`.")
 
-ds = appcache.dataset()
-if appcache.data_banner(ds, refuse="Exports are refused until then, as on the command line, so that no "
+ds = cache.dataset()
+if banner.data_banner(ds, refuse="Exports are refused until then, as on the command line, so that no "
                                      "briefing is made from partial data."):
     st.stop()
-model = appcache.territory()
+model = cache.territory()
 if model is None:
-    st.error(f"The territory model is not available ({appcache.territory_error()}), so nothing can be exported.")
+    st.error(f"The territory model is not available ({cache.territory_error()}), so nothing can be exported.")
     st.stop()
-filters = appcache.get_filters()
-day = appcache.get_date()
+filters = state.get_filters()
+day = state.get_date()
 
 left, right = st.columns([2, 3])
 with left:

@@ -5,17 +5,18 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from frontline import appcache, config, csvstore, curate, curate_place, vocab
+from frontline import config, csvstore, curate, curate_place, vocab
+from frontline.app import banner, cache, nav
 from frontline.errors import ConcurrentEditError, DataError, GeocodingError
 from frontline.safety import md_text
 
-appcache.page_setup("Frontline: Curate")
-appcache.data_banner(appcache.dataset())
+nav.page_setup("Frontline: Curate")
+banner.data_banner(cache.dataset())
 st.title("Add an event")
 st.caption(f"The event is checked with the rules of `python -m frontline validate` and inserted in date order "
            f"into `{config.EVENTS_PATH}` as one new line; no other line changes.")
 
-geocoder = appcache.geocoder(config.PLACES_PATH, offline=True)
+geocoder = cache.geocoder(config.PLACES_PATH, offline=True)
 
 with st.form("curate_event"):
     c1, c2, c3 = st.columns([3, 1, 1])
@@ -135,7 +136,7 @@ if place_checked:
                 raise GeocodingError("enter both latitude and longitude, or choose the geocoder's result")
             lat, lon, coord_source, found = p_lat, p_lon, curate_place.ANALYST_SOURCE, ""
         else:
-            geo = appcache.geocoder(config.PLACES_PATH, offline=p_offline)
+            geo = cache.geocoder(config.PLACES_PATH, offline=p_offline)
             coords = curate_place.coordinates_from_geocoder(geo, p_query.strip() or p_name, p_country)
             lat, lon, coord_source = coords.lat, coords.lon, coords.coord_source
             found = f"The geocoder found {coords.found} at {coords.lat:.5f}, {coords.lon:.5f}."

@@ -39,7 +39,7 @@ def fill_baghuz_event(page) -> None:
     page.get_by_role("option", name="SDF / YPG").click()
     page.get_by_label("Summary").fill(BAGHUZ_SUMMARY)
     page.get_by_label("Source", exact=True).fill("Test, 2019-03-23, fixture")
-    page.get_by_label("Source type").fill("newspaper")
+    page.get_by_role("textbox", name="Source type").fill("newspaper")
     page.get_by_role("button", name="Check the event").click()
     page.get_by_text("Place: Baghouz (").wait_for(timeout=20_000)
 

@@ -333,7 +333,7 @@ PAGES = ("pages/0_Map.py", "pages/1_Timeline.py", "pages/2_Events.py", "pages/3_
 def _app_on(monkeypatch, ev, pl, **params):
     from streamlit.testing.v1 import AppTest
 
-    from frontline import appcache
+    from frontline.app import cache as appcache
 
     for name in ("dataset", "timeline", "territory"):
         original = getattr(appcache, name)
@@ -382,7 +382,7 @@ def test_markdown_in_a_link_is_shown_as_text_never_as_an_image_or_a_link(monkeyp
 def test_repeated_keys_in_a_link_are_merged_or_reported(monkeypatch, fixture_paths):
     from streamlit.testing.v1 import AppTest
 
-    from frontline import appcache
+    from frontline.app import cache as appcache
 
     ev, pl = fixture_paths
     for name in ("dataset", "timeline", "territory"):

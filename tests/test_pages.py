@@ -14,7 +14,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, shown
-from frontline import appcache
+from frontline.app import cache as appcache
 
 TIMELINE, EVENTS, SOURCES = "pages/1_Timeline.py", "pages/2_Events.py", "pages/3_Sources_and_Methodology.py"
 PALMYRA = ["T-0005", "T-0006", "T-0008", "T-0009"]

@@ -1,0 +1,135 @@
+"""Cached loaders for the pages: the dataset, the control timeline, the territory model,
+event points per filter, the geocoder and imported overlays.
+
+Every cached function takes all its inputs as arguments (file paths and their mtimes), so an
+edited data file is reloaded on the next run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from .. import config
+from ..data import Dataset, load
+from ..errors import FrontlineError
+from ..filters import EventFilter
+from ..timeline import ControlTimeline
+
+def _mtime(path) -> float:
+    try:
+        return os.path.getmtime(path)
+    except OSError:
+        return 0.0
+
+
+@st.cache_data(show_spinner="Loading the data...")
+def _dataset(events_path: str, places_path: str, stamp: tuple) -> Dataset:
+    return load(events_path, places_path)
+
+
+def dataset(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH) -> Dataset:
+    """The validated dataset, reloaded when either file changes."""
+    return _dataset(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+
+
+@st.cache_resource(show_spinner=False)
+def _timeline(events_path: str, places_path: str, stamp: tuple) -> ControlTimeline:
+    ds = dataset(events_path, places_path)
+    return ControlTimeline(ds.places, ds.events)
+
+
+def timeline(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH) -> ControlTimeline:
+    """The control timeline of the dataset (precomputed once per data version)."""
+    return _timeline(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+
+
+# --- Territory --------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner="Building the territory model...")
+def _territory(events_path: str, places_path: str, stamp: tuple, basemap_dir: str):
+    from ..territory import TerritoryModel  # imported lazily: shapely/pyproj are slow to import
+
+    ds = dataset(events_path, places_path)
+    return TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
+
+
+def territory(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, basemap_dir=config.BASEMAP_DIR):
+    """The territory model of the dataset (one per data version), or ``None`` if it cannot be built.
+
+    The reason (e.g. a missing basemap file, with how to restore it) is :func:`territory_error`.
+    """
+    try:
+        return _territory(str(events_path), str(places_path),
+                          (_mtime(events_path), _mtime(places_path)), str(basemap_dir))
+    except FrontlineError as err:
+        st.session_state["fl_territory_error"] = str(err)
+        return None
+
+
+
+def territory_error() -> str:
+    """Why :func:`territory` returned ``None`` in this session."""
+    return st.session_state.get("fl_territory_error", "the model could not be built")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _area_series(_model, key: tuple):
+    return _model.area_series()
+
+
+def territory_series(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, basemap_dir=config.BASEMAP_DIR):
+    """``territory().area_series()`` computed once per model and data version, or ``None`` without a model."""
+    model = territory(events_path, places_path, basemap_dir)
+    if model is None:
+        return None
+    return _area_series(model, (id(model), _mtime(events_path), _mtime(places_path)))
+
+
+
+# --- Events ready for the map, per filter ----------------------------------------------
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _event_points(events_path: str, places_path: str, stamp: tuple, filter_key: str, _f: EventFilter):
+    from .. import maps
+    from ..filters import filter_events
+
+    ds = dataset(events_path, places_path)
+    events = filter_events(ds.events, ds.places, _f)
+    return events, maps.event_points(events, ds.places)
+
+
+def event_points(f: EventFilter, events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH):
+    """``(filtered events, map points)`` for filter ``f`` (see :func:`frontline.maps.event_points`)."""
+    return _event_points(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f), f)
+
+
+
+# --- Data intake: the gazetteer geocoder and imported overlays (frontline.geocode, frontline.importers) ---
+
+@st.cache_resource(show_spinner=False)
+def _geocoder(places_path: str, stamp: float, offline: bool):
+    from ..curate import load_places
+    from ..geocode import Geocoder
+
+    return Geocoder(load_places(places_path), offline=offline)
+
+
+def geocoder(places_path=config.PLACES_PATH, offline: bool = True):
+    """The geocoder client over the gazetteer (one per gazetteer version; Nominatim only if not offline)."""
+    return _geocoder(str(places_path), _mtime(places_path), offline)
+
+
+@st.cache_data(show_spinner="Reading the imported events...", max_entries=4)
+def _overlay_table(path: str, stamp: float) -> pd.DataFrame:
+    from ..importers import read_imported
+
+    return read_imported(path)
+
+
+def overlay_table(path) -> pd.DataFrame:
+    """An imported event table (Parquet written by ``python -m frontline import``), reloaded when it changes."""
+    return _overlay_table(str(path), _mtime(path))
+

@@ -1,0 +1,144 @@
+"""The map component: ``st_folium``'s component with the constant base map rendered once."""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import folium
+import streamlit as st
+
+from .. import assets, config
+
+# --- The map component, with the constant base map rendered once ------------------------
+#
+# ``st_folium`` re-renders the whole folium map on every run (~150-250 ms for the bundled
+# vector basemap) although its script never changes. ``map_component`` renders it once
+# per process and sends the same arguments ``st_folium`` would (streamlit-folium 0.27),
+# so a slider move only costs the date's layers. Layer scripts can be cached by a key.
+# The rendered base map is also kept on disk (Streamlit's ``persist="disk"``, under
+# ~/.streamlit/cache), keyed by the code and basemap files it comes from, so a freshly
+# started server does not spend ~0.3 s simplifying and rendering the basemap again.
+
+@functools.lru_cache(maxsize=1)
+def _base_version() -> str:
+    """A digest of what the base map is made from besides its arguments: map code, basemap files, libraries."""
+    import hashlib
+
+    import streamlit_folium as sf
+
+    digest = hashlib.sha256(f"{folium.__version__}|{getattr(sf, '__version__', '')}".encode())
+    here = Path(__file__).parent.parent
+    for name in ("maps.py", "basemap.py", "assets.py", "overlay.py", "app/component.py", "config.py"):
+        digest.update((here / name).read_bytes())
+    for path in sorted(Path(config.BASEMAP_DIR).glob("*")):
+        stat = path.stat()
+        digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    digest.update(str(config.STATIC_URL).encode())
+    return digest.hexdigest()
+
+
+@st.cache_resource(show_spinner=False)
+def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, preload_names: tuple[str, ...],
+                _factory, _control_factory, _preload) -> dict:
+    return _base_parts_disk(factory_name, group_names, key, preload_names, _base_version(),
+                            _factory, _control_factory, _preload)
+
+
+@st.cache_data(show_spinner=False, persist="disk", max_entries=32)
+def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, preload_names: tuple[str, ...],
+                     version: str, _factory, _control_factory, _preload) -> dict:
+    import streamlit_folium as sf
+
+    m = _factory()
+    m.get_root().render()
+    m.render()
+    parts = {"html": sf._get_html(m), "header": sf._get_header(m)}
+    parts["script"] = sf._get_map_string(m)
+    parts["id"] = sf.get_full_id(m)
+    css, js = [], []
+    for el in [*assets._walk(m), *_preload]:
+        css.extend(href for _, href in getattr(el, "default_css", []) or [])
+        js.extend(src for _, src in getattr(el, "default_js", []) or [])
+    parts["css_links"], parts["js_links"] = list(dict.fromkeys(css)), list(dict.fromkeys(js))
+    for idx, name in enumerate(group_names):
+        sf._get_feature_group_string(folium.FeatureGroup(name=name), m, idx)
+    parts["layer_control"] = sf._get_layer_control_string(_control_factory(), m) if _control_factory else None
+    # the component mounts once per hash: a new set of preloaded plugins needs a remount to load them
+    parts["hash_key"] = sf.generate_js_hash(parts["script"] + "|".join(preload_names), key, False)
+    parts["zoom"] = m.options.get("zoom")
+    return parts
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _group_script(cache_key: str, idx: int, _build) -> str:
+    import streamlit_folium as sf
+
+    return sf._get_feature_group_string(_build(), folium.Map(tiles=None), idx)
+
+
+#: Appended to the date's layers: streamlit-folium adds every new feature group to the map,
+#: so a layer the user switched off would come back at the next date. This remembers the
+#: layer switcher's clicks in the map's frame (``window.__flHidden``, by layer name) and takes
+#: those layers off again before the switcher is rebuilt (it then shows them unticked).
+_KEEP_HIDDEN_JS = """
+(function(m, names, groups){
+    var hidden = window.__flHidden = window.__flHidden || {};
+    if (!window.__flWatching) {
+        window.__flWatching = true;
+        // only the user's clicks count: the component also removes the old layers when it swaps them
+        var clicked = function(){ return window.layer_control && window.layer_control._handlingClick; };
+        m.on("overlayadd", function(e){ if (clicked()) delete hidden[e.name]; });
+        m.on("overlayremove", function(e){ if (clicked()) hidden[e.name] = true; });
+    }
+    names.forEach(function(name, i){ if (hidden[name]) m.removeLayer(groups[i]); });
+})(map_div, %(names)s, [%(groups)s]);
+"""
+
+
+#: Inside the component's frame: the map fills the frame, whatever height the component was given.
+_FILL_FRAME_CSS = "<style>#map_div{height:100vh!important}html,body{margin:0;overflow:hidden}</style>"
+
+
+def map_component(base_factory, groups, key: str, height: int = 640, layer_control_factory=None,
+                  center=None, zoom=None, returned_objects=("center", "zoom"), preload=(), fill_frame=False):
+    """Draw ``base_factory()`` (rendered once) with date-dependent ``groups``; like ``st_folium``.
+
+    ``groups`` is a list of ``(name, cache_key or None, build)``: ``build()`` returns the
+    folium FeatureGroup; with a ``cache_key`` its script is built once per key.
+    ``preload`` lists folium elements whose JS/CSS the map loads when it mounts: the
+    component loads scripts only then, so a layer that may be switched on later (a marker
+    cluster, a heat map) must name its plugins here.
+    With ``fill_frame`` the map fills its frame, so the page can size the frame with CSS
+    (e.g. to the window's height); ``height`` is then only the size before that CSS applies.
+    Returns the component's value (``center``, ``zoom`` as asked by ``returned_objects``).
+    """
+    import streamlit_folium as sf
+
+    names = tuple(name for name, _, _ in groups)
+    preload = tuple(preload)
+    parts = _base_parts(f"{base_factory.__module__}.{base_factory.__qualname__}", names, key,
+                        tuple(type(el).__name__ for el in preload), base_factory, layer_control_factory, preload)
+    scripts = []
+    for idx, (name, cache_key, build) in enumerate(groups):
+        if cache_key is None:
+            scripts.append(sf._get_feature_group_string(build(), folium.Map(tiles=None), idx))
+        else:
+            scripts.append(_group_script(f"{cache_key}|{name}", idx, build))
+    scripts.append(_KEEP_HIDDEN_JS % {"names": json.dumps(list(names)),
+                                      "groups": ", ".join(f"feature_group_feature_group_{i}" for i in range(len(names)))})
+    defaults = {k: v for k, v in {"zoom": parts["zoom"], "center": None}.items() if k in returned_objects}
+
+    def _on_change():
+        st.session_state[key] = st.session_state.get(parts["hash_key"], {})
+
+    return sf._component_func(
+        script=parts["script"], header=parts["header"] + (_FILL_FRAME_CSS if fill_frame else ""),
+        html=parts["html"], id=parts["id"],
+        key=parts["hash_key"], height=height, width=None, returned_objects=list(returned_objects),
+        default=defaults, zoom=zoom, center=center, feature_group="".join(scripts), return_on_hover=False,
+        layer_control=parts["layer_control"], pixelated=False, css_links=parts["css_links"],
+        js_links=parts["js_links"], on_change=_on_change, wrap_longitude=False,
+    )
+
