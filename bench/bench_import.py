@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from frontline import maps, overlay  # noqa: E402
-from frontline.importers import read_imported  # noqa: E402
+from frontline.intake.importers import read_imported  # noqa: E402
 
 HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
           "inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
@@ -64,7 +64,7 @@ def synthesize(path: Path, rows: int, seed: int = 1) -> None:
 
 def timed_import(src: Path, out: Path) -> dict:
     code = ("import json, resource, sys, time\n"
-            "from frontline.importers import import_file, write_parquet\n"
+            "from frontline.intake.importers import import_file, write_parquet\n"
             "t = time.perf_counter()\n"
             f"table, report = import_file({str(src)!r}, 'acled')\n"
             f"write_parquet(table, {str(out)!r})\n"

@@ -1,4 +1,4 @@
-"""An imported event table (see :mod:`frontline.importers`) as a map overlay: clustered points or a heat map.
+"""An imported event table (see :mod:`frontline.intake.importers`) as a map overlay: clustered points or a heat map.
 
 Like the builders in :mod:`frontline.maps`, these take data and return folium objects;
 none does I/O. Filtering is a separate pure function so the page can show counts.

@@ -5,7 +5,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from frontline import config, csvstore, curate, curate_place, vocab
+from frontline import config, vocab
+from frontline.intake import csvstore, gazetteer
+from frontline.intake import events as curate
+from frontline.intake import places as curate_place
 from frontline.app import banner, cache, nav
 from frontline.errors import ConcurrentEditError, DataError, GeocodingError
 from frontline.safety import md_text
@@ -45,7 +48,7 @@ if checked:
     st.session_state.pop("curate_added", None)
     st.session_state.pop("curate_pending", None)
     try:
-        place = curate.resolve_place(geocoder, name, None if country == "any" else country)
+        place = gazetteer.resolve_place(geocoder, name, None if country == "any" else country)
     except GeocodingError as err:
         st.error(md_text(err))
     else:

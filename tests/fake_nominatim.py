@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from frontline.geocode import Geocoder
+from frontline.intake.geocode import Geocoder
 
 
 @pytest.fixture

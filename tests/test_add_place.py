@@ -15,11 +15,11 @@ from geopy.distance import geodesic
 from conftest import shown
 from fake_nominatim import nominatim, online  # noqa: F401  (the fake Nominatim server fixture and its client)
 from frontline import config
-from frontline import curate_place as cp
+from frontline.intake import places as cp
 from frontline.cli import build_parser, main
-from frontline.curate import load_places
+from frontline.intake.gazetteer import load_places
 from frontline.errors import DataError, GeocodingError
-from frontline.geocode import Geocoder
+from frontline.intake.geocode import Geocoder
 from frontline.validate import check_places
 
 #: A small gazetteer sorted by country then place_id, with a quoted note spanning two lines.

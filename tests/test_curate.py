@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_data
-from frontline import curate
+from frontline.intake import events as curate
+from frontline.intake import gazetteer
 from frontline.cli import main
 from frontline.errors import DataError
-from frontline.geocode import Geocoder
+from frontline.intake.geocode import Geocoder
 
 ROOT = Path(__file__).resolve().parent.parent
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
@@ -28,7 +29,7 @@ def intake_copy(tmp_path):
 
 
 def baghouz_row(pl, **kw):
-    place = curate.resolve_place(Geocoder(curate.load_places(pl), offline=True), "Al-Baghuz Fawqani")
+    place = gazetteer.resolve_place(Geocoder(gazetteer.load_places(pl), offline=True), "Al-Baghuz Fawqani")
     fields = dict(date="2019-03-23", event_type="control_change", actors=["SDF", "US_COALITION", "ISIS"],
                   controller_after="SDF", summary="Test: the SDF took the last ISIS enclave at Baghuz.",
                   source="Test, 2019-03-23, fixture", source_type="newspaper", confidence="high", existing_ids=["T-0013", "SY-0041"])
@@ -123,8 +124,8 @@ def test_process_killed_mid_write_leaves_the_old_file_whole(intake_copy):
     before = ev.read_bytes()
     script = (
         "import os, sys\n"
-        "from frontline import curate\n"
-        "from frontline.geocode import Geocoder\n"
+        "from frontline.intake import events as curate, gazetteer\n"
+        "from frontline.intake.geocode import Geocoder\n"
         "real_write = os.write\n"
         "class Half:\n"
         "    def __init__(self, fh): self.fh = fh\n"
@@ -134,8 +135,8 @@ def test_process_killed_mid_write_leaves_the_old_file_whole(intake_copy):
         "real_fdopen = os.fdopen\n"
         "os.fdopen = lambda fd, mode='r', *a, **k: Half(real_fdopen(fd, mode, *a, **k))\n"
         f"ev, pl = {str(ev)!r}, {str(pl)!r}\n"
-        "g = Geocoder(curate.load_places(pl), offline=True)\n"
-        "place = curate.resolve_place(g, 'Baghuz')\n"
+        "g = Geocoder(gazetteer.load_places(pl), offline=True)\n"
+        "place = gazetteer.resolve_place(g, 'Baghuz')\n"
         "row = curate.build_row(place, date='2019-03-23', event_type='battle', actors='SDF|ISIS', summary='x',\n"
         "                       source='Test, 2019-03-23, fixture', source_type='newspaper', confidence='low')\n"
         "curate.insert_event(row, ev, pl)\n"
@@ -155,13 +156,13 @@ def test_ambiguous_and_unknown_places_are_refused_with_candidates(intake_copy):
     from frontline.errors import GeocodingError
 
     _ev, pl = intake_copy
-    g = Geocoder(curate.load_places(pl), offline=True)
+    g = Geocoder(gazetteer.load_places(pl), offline=True)
     with pytest.raises(GeocodingError, match=r"'Karama' is ambiguous: it fits al-Karamah \(al-karamah, SY\), "
                                              r"Karmah \(karmah, IQ\)"):
-        curate.resolve_place(g, "Karama")
+        gazetteer.resolve_place(g, "Karama")
     with pytest.raises(GeocodingError, match="'Hajin' is not in the gazetteer; add the place to places.csv first"):
-        curate.resolve_place(g, "Hajin")
-    assert curate.resolve_place(g, "karmah")["name"] == "Karmah"
+        gazetteer.resolve_place(g, "Hajin")
+    assert gazetteer.resolve_place(g, "karmah")["name"] == "Karmah"
 
 
 def run(*argv):

@@ -14,7 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import FIXTURES, ROOT, shown
-from frontline import config, importers, maps
+from frontline import config, maps
+from frontline.intake import importers
 from frontline.data import load
 from frontline.filters import EventFilter
 

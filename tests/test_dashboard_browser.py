@@ -157,7 +157,7 @@ def test_popup_shows_hostile_text_escaped_and_bad_rows_in_a_banner(fixture_app_u
 @pytest.fixture(scope="module")
 def imports_app_url(tmp_path_factory):
     """The dashboard with the UCDP fixture sample imported into its own imports folder."""
-    from frontline import importers
+    from frontline.intake import importers
 
     folder = tmp_path_factory.mktemp("imports")
     table, _ = importers.import_file(FIXTURES / "intake" / "ucdp_ged_sample.csv", "ucdp")

@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_data
-from frontline import csvstore, curate
+from frontline.intake import csvstore, gazetteer
+from frontline.intake import events as curate
 from frontline.cli import main
 from frontline.data import load
-from frontline.geocode import Geocoder
+from frontline.intake.geocode import Geocoder
 
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
 
@@ -43,8 +44,8 @@ def intake(tmp_path):
 
 
 def _battle(pl, summary: str, date: str = "2018-06-01"):
-    g = Geocoder(curate.load_places(pl), offline=True)
-    place = curate.resolve_place(g, "Baghuz")
+    g = Geocoder(gazetteer.load_places(pl), offline=True)
+    place = gazetteer.resolve_place(g, "Baghuz")
     return curate.build_row(place, date=date, event_type="battle", actors="SDF|ISIS", summary=summary,
                             source="Test, 2018-06-01, fixture", source_type="newspaper", confidence="low", existing_ids=["SY-0001"])
 
@@ -134,7 +135,7 @@ def test_a_possible_duplicate_saved_meanwhile_stops_the_save_with_the_other_row(
 
 def test_a_place_added_twice_at_once_lands_once(tmp_path):
     _ev, pl = copy_data(INTAKE, tmp_path)
-    from frontline import curate_place as cp
+    from frontline.intake import places as cp
 
     row = cp.build_place_row(name="Hajin", country="SY", admin1="Dayr Az Zawr", kind="town",
                              controller_2014="SYRIAN_OPPOSITION", lat=34.69, lon=40.83, coord_source="test")
@@ -159,11 +160,11 @@ def test_a_place_added_twice_at_once_lands_once(tmp_path):
 
 _WRITER = """
 import sys
-from frontline import curate
-from frontline.geocode import Geocoder
+from frontline.intake import events as curate, gazetteer
+from frontline.intake.geocode import Geocoder
 ev, pl = sys.argv[1], sys.argv[2]
-g = Geocoder(curate.load_places(pl), offline=True)
-place = curate.resolve_place(g, 'Baghuz')
+g = Geocoder(gazetteer.load_places(pl), offline=True)
+place = gazetteer.resolve_place(g, 'Baghuz')
 for i in range(10_000):
     row = curate.build_row(place, date='2018-06-01', event_type='battle', actors='SDF|ISIS',
                            summary=f'Killed writer row {sys.argv[3]}-{i}.', source='Test, 2018-06-01, fixture', source_type='newspaper',

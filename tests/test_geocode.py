@@ -10,8 +10,8 @@ import pytest
 
 from fake_nominatim import nominatim, online  # noqa: F401  (the fake server fixture and its client)
 from frontline.cli import main
-from frontline.curate import load_places
-from frontline.geocode import Geocoder
+from frontline.intake.gazetteer import load_places
+from frontline.intake.geocode import Geocoder
 
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
 PLACES = INTAKE / "places.csv"

@@ -107,12 +107,12 @@ def event_points(f: EventFilter, events_path=config.EVENTS_PATH, places_path=con
 
 
 
-# --- Data intake: the gazetteer geocoder and imported overlays (frontline.geocode, frontline.importers) ---
+# --- Data intake: the gazetteer geocoder and imported overlays (frontline.intake.geocode, frontline.intake.importers) ---
 
 @st.cache_resource(show_spinner=False)
 def _geocoder(places_path: str, stamp: float, offline: bool):
-    from ..curate import load_places
-    from ..geocode import Geocoder
+    from ..intake.gazetteer import load_places
+    from ..intake.geocode import Geocoder
 
     return Geocoder(load_places(places_path), offline=offline)
 
@@ -124,7 +124,7 @@ def geocoder(places_path=config.PLACES_PATH, offline: bool = True):
 
 @st.cache_data(show_spinner="Reading the imported events...", max_entries=4)
 def _overlay_table(path: str, stamp: float) -> pd.DataFrame:
-    from ..importers import read_imported
+    from ..intake.importers import read_imported
 
     return read_imported(path)
 

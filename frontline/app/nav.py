@@ -32,7 +32,7 @@ def navigation():
 @functools.lru_cache(maxsize=1)
 def _tidy_once() -> None:
     """At start-up, remove temporary files that a killed save left beside the data files."""
-    from .. import csvstore
+    from ..intake import csvstore
 
     for path in (config.EVENTS_PATH, config.PLACES_PATH):
         csvstore.tidy(path)

@@ -39,12 +39,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import curate
     from ..errors import DataError
-    from ..geocode import Geocoder
+    from ..intake import events as curate
+    from ..intake import gazetteer
+    from ..intake.geocode import Geocoder
+    from ..intake.rows import format_row
 
-    geocoder = Geocoder(curate.load_places(args.places), offline=True)
-    place = curate.resolve_place(geocoder, args.place, args.country)
+    geocoder = Geocoder(gazetteer.load_places(args.places), offline=True)
+    place = gazetteer.resolve_place(geocoder, args.place, args.country)
     ids = curate.event_ids(args.events)
     row = curate.build_row(place, date=args.date, event_type=args.event_type, actors=args.actors,
                            controller_after=args.controller_after, summary=args.summary, source=args.source,
@@ -52,7 +54,7 @@ def run(args) -> int:
                            source_type=args.source_type,
                            event_id=args.event_id, existing_ids=ids)
     print(f"place: {place['name']} ({place['place_id']}), {place['source']}")
-    print("row: " + curate.format_row(row), end="")
+    print("row: " + format_row(row), end="")
     problems = curate.check_row(row, args.events, args.places, auto_id=not args.event_id.strip())
     if problems:
         raise DataError(problems)

@@ -9,7 +9,7 @@ from . import add_command, finish_insert
 
 def register(sub) -> None:
     from .. import vocab
-    from ..curate_place import NEAR_KM
+    from ..intake.places import NEAR_KM
 
     p = add_command(
         sub, "add-place", help="add one place to places.csv (checked, near-duplicate-aware, atomic)",
@@ -48,8 +48,9 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .. import config
-    from .. import curate_place as cp
-    from ..curate import format_row, load_places
+    from ..intake import places as cp
+    from ..intake.gazetteer import load_places
+    from ..intake.rows import format_row
     from ..errors import DataError, FrontlineError
     from ..schema import PLACE_COLUMNS
 
@@ -62,7 +63,7 @@ def run(args) -> int:
         if args.lon is not None or args.coord_source:
             raise FrontlineError("--geocode takes the coordinates and their source from the geocoder; "
                                  "drop --lon/--coord-source, or give --lat and --lon instead of --geocode")
-        from ..geocode import Geocoder
+        from ..intake.geocode import Geocoder
 
         query = args.geocode or args.name
         found = cp.coordinates_from_geocoder(Geocoder(load_places(places), offline=args.offline), query, args.country)

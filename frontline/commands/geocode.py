@@ -27,8 +27,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .. import config
-    from ..curate import load_places
-    from ..geocode import Geocoder
+    from ..intake.gazetteer import load_places
+    from ..intake.geocode import Geocoder
 
     geocoder = Geocoder(load_places(args.places or config.PLACES_PATH), offline=args.offline)
     result = geocoder.geocode(args.name, args.country)

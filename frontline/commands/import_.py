@@ -30,7 +30,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from .. import config
-    from ..importers import import_file, import_target, write_parquet
+    from ..intake.importers import import_file, import_target, write_parquet
 
     out = import_target(args.out, args.file, config.IMPORTS_DIR)
     table, report = import_file(args.file, args.format, encoding=args.encoding,

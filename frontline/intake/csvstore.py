@@ -33,10 +33,10 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import ConcurrentEditError, DataError, Problem
+from ..errors import ConcurrentEditError, DataError, Problem
 
 __all__ = ["LOCK_TIMEOUT_S", "lock_path", "locked", "tidy", "digest", "atomic_write", "stale_temp_files",
-           "remove_stale_temp_files", "save_record", "Saved"]
+           "remove_stale_temp_files", "save_record", "Added"]
 
 #: How long a save waits for another save of the same file before giving up (seconds).
 LOCK_TIMEOUT_S = 60.0
@@ -151,15 +151,35 @@ def atomic_write(path: Path | str, data: bytes) -> None:
 
 
 @dataclass(frozen=True)
-class Saved:
-    """What :func:`save_record` wrote: the row as written, its 1-based line and text."""
+class Added:
+    """What :func:`save_record` wrote: the row as written, its 1-based line and the line itself."""
 
     path: str
     line: int
     text: str
     row: dict
-    #: The file had changed since the version the caller checked (someone else saved first).
+    #: The file had changed since the version the user checked (someone else saved first); the row
+    #: was checked again against the file as it then was.
     changed_meanwhile: bool = False
+    #: The id shown when the row was checked, when the save had to take another one.
+    previewed_id: str = ""
+
+    @property
+    def id(self) -> str:
+        """The new row's id (``event_id`` or ``place_id``)."""
+        return self.row.get("event_id") or self.row.get("place_id", "")
+
+    event_id = place_id = id
+
+    def message(self) -> str:
+        """What to tell the user, plain text."""
+        text = f"Added {self.id} at line {self.line} of {self.path}."
+        if self.changed_meanwhile:
+            moved = (f" It was shown as {self.previewed_id}, which someone else took, so it is {self.id}."
+                     if self.previewed_id and self.previewed_id != self.id else "")
+            text = ("Someone else saved first: your row was checked again against the file as it is now, "
+                    f"and added.{moved} " + text)
+        return text
 
 
 #: ``prepare(text) -> (row, problems)``: build the final row against the file's current text.
@@ -167,7 +187,7 @@ Prepare = Callable[[str], "tuple[dict, list[Problem]]"]
 
 
 def save_record(path: Path | str, prepare: Prepare, insert: Callable[[str, dict], tuple[str, int, str]],
-                expected_digest: str | None = None, timeout: float = LOCK_TIMEOUT_S) -> Saved:
+                expected_digest: str | None = None, timeout: float = LOCK_TIMEOUT_S) -> Added:
     """Under the file's lock: read it, ``prepare`` the row against it, check, insert, write atomically.
 
     ``prepare(text)`` returns the final row (its id chosen from ``text``) and the problems the
@@ -196,4 +216,4 @@ def save_record(path: Path | str, prepare: Prepare, insert: Callable[[str, dict]
             atomic_write(path, new_text.encode("utf-8"))
         except OSError as err:  # name the data file, not the temporary one
             raise OSError(err.errno, err.strerror or str(err), str(path)) from err
-    return Saved(str(path), line_no, line, row, changed)
+    return Added(str(path), line_no, line, row, changed)

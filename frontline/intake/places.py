@@ -8,7 +8,7 @@ validated with the row in place, and the problems on the new line are kept), and
 already within :data:`NEAR_KM` km are reported as possible duplicates. The row is inserted
 at its sorted position (country, then ``place_id``) as one new line, every other byte
 copied unchanged, and the file is replaced atomically (the writing code is
-:mod:`frontline.curate`'s, shared with events).
+:mod:`frontline.intake.events`'s, shared with events).
 
 Example::
 
@@ -30,14 +30,15 @@ from pathlib import Path
 
 from geopy.distance import geodesic
 
-from . import config, csvstore
-from .curate import _coord, insert_record, problems_on_new_line, read_text
-from .errors import DataError, GeocodingError, Problem
-from .schema import PLACE_COLUMNS
-from .validate import check_places, read_rows
+from .. import config
+from . import csvstore
+from .rows import coord_text, insert_record, problems_on_new_line, read_text
+from ..errors import DataError, GeocodingError, Problem
+from ..schema import PLACE_COLUMNS
+from ..validate import check_places, read_rows
 
 __all__ = ["slugify", "build_place_row", "coordinates_from_geocoder", "Coordinates", "check_place",
-           "nearby_places", "insert_place", "AddedPlace", "PLACE_ORDER", "NEAR_KM", "ANALYST_SOURCE"]
+           "nearby_places", "insert_place", "PLACE_ORDER", "NEAR_KM", "ANALYST_SOURCE"]
 
 #: The order of the rows of ``places.csv``.
 PLACE_ORDER = ("country", "place_id")
@@ -91,8 +92,8 @@ def build_place_row(*, name: str, country: str, admin1: str, kind: str, controll
         "place_id": (place_id or "").strip() or slugify(name),
         "name": name,
         "aliases": _aliases(aliases),
-        "lat": "" if lat is None or lat == "" else _coord(lat),
-        "lon": "" if lon is None or lon == "" else _coord(lon),
+        "lat": "" if lat is None or lat == "" else coord_text(lat),
+        "lon": "" if lon is None or lon == "" else coord_text(lon),
         "country": str(country or "").strip(),
         "admin1": " ".join(str(admin1 or "").split()),
         "kind": str(kind or "").strip(),
@@ -191,35 +192,14 @@ def nearby_places(row: dict, places_path: Path | str = config.PLACES_PATH,
     return sorted(out, key=lambda pair: pair[1])
 
 
-@dataclass(frozen=True)
-class AddedPlace:
-    """Where the new place went: its 1-based line in the file and the line itself."""
-
-    path: str
-    line: int
-    text: str
-    place_id: str
-    #: The file changed between the check the user saw and the save; the row was checked again.
-    changed_meanwhile: bool = False
-
-    def message(self) -> str:
-        """What to tell the user, plain text."""
-        text = f"Added {self.place_id} at line {self.line} of {self.path}."
-        if self.changed_meanwhile:
-            text = ("Someone else saved first: your place was checked again against the file as it is now, "
-                    "and added. " + text)
-        return text
-
-
 def insert_place(row: dict, places_path: Path | str = config.PLACES_PATH, *,
-                 expected_digest: str | None = None) -> AddedPlace:
+                 expected_digest: str | None = None) -> csvstore.Added:
     """Check the place ``row`` and insert it as one new line at its sorted place; raise :class:`DataError` if invalid.
 
-    The check and the write happen under the file's lock (:mod:`frontline.csvstore`), against
+    The check and the write happen under the file's lock (:mod:`frontline.intake.csvstore`), against
     the file as it is then, so two saves of one ``place_id`` never both land. Near places are
     not checked here: see :func:`nearby_places`.
     """
-    saved = csvstore.save_record(
+    return csvstore.save_record(
         places_path, lambda _text: (row, check_place(row, places_path)),
         lambda text, r: insert_record(text, r, PLACE_COLUMNS, PLACE_ORDER), expected_digest)
-    return AddedPlace(saved.path, saved.line, saved.text, row["place_id"], saved.changed_meanwhile)

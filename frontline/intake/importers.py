@@ -41,8 +41,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import ImportFormatError
+from .. import config
+from ..errors import ImportFormatError
 
 __all__ = ["COLUMNS", "FORMATS", "ACTOR_PATTERNS", "ISIS_NAMES", "Rejected", "ImportReport", "import_file",
            "write_parquet", "map_actor"]

@@ -21,19 +21,20 @@ import csv
 import io
 import re
 import tempfile
-from dataclasses import dataclass
+import dataclasses
 from datetime import date as _date
 from pathlib import Path
 
-from . import config, csvstore
-from .errors import ConcurrentEditError, DataError, Problem
-from .schema import EVENT_COLUMNS
-from .validate import read_rows, validate_files
+from .. import config
+from ..errors import ConcurrentEditError, DataError, Problem
+from ..schema import EVENT_COLUMNS
+from ..validate import read_rows, validate_files
+from . import csvstore
+from .csvstore import Added
+from .rows import coord_text, insert_record, problems_on_new_line, read_text
 
-__all__ = ["event_ids", "build_row", "format_row", "split_records", "next_event_id", "check_row", "find_duplicates",
-           "insert_event", "insert_record", "problems_on_new_line", "write_record", "atomic_write", "Added",
-           "DuplicateWhileSavingError",
-           "EVENT_ORDER", "DUPLICATE_DAYS"]
+__all__ = ["event_ids", "build_row", "next_event_id", "check_row", "find_duplicates", "insert_event", "Added",
+           "DuplicateWhileSavingError", "EVENT_ORDER", "DUPLICATE_DAYS"]
 
 #: The order of the rows of ``events.csv``.
 EVENT_ORDER = ("date", "event_id")
@@ -78,8 +79,8 @@ def build_row(place: dict, *, date, event_type: str, actors, summary: str, sourc
         "event_id": event_id.strip() or next_event_id(existing_ids, str(place["country"])),
         "date": when,
         "place_id": str(place["place_id"]),
-        "lat": _coord(place["lat"] if lat is None else lat),
-        "lon": _coord(place["lon"] if lon is None else lon),
+        "lat": coord_text(place["lat"] if lat is None else lat),
+        "lon": coord_text(place["lon"] if lon is None else lon),
         "event_type": event_type.strip(),
         "actors": "|".join(actor_list),
         "controller_after": (controller_after or "").strip(),
@@ -95,139 +96,15 @@ def build_row(place: dict, *, date, event_type: str, actors, summary: str, sourc
 
 
 def _inferred_types(source: str) -> str:
-    from .sources import infer_source_types
+    from ..sources import infer_source_types
 
     kinds, unknown = infer_source_types(source)
     return "" if unknown else kinds
 
 
-def _coord(value) -> str:
-    """A coordinate as written in the data files (no float noise).
-
-    >>> _coord(34.458611), _coord("40.950556"), _coord(36.0)
-    ('34.458611', '40.950556', '36.0')
-    """
-    try:
-        return repr(round(float(value), 6))
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def format_row(row: dict, columns=EVENT_COLUMNS) -> str:
-    """One CSV line in the files' format: comma-separated, minimal ``"`` quoting, LF.
-
-    >>> format_row({"a": "x", "b": "y, z"}, ["a", "b"])
-    'x,"y, z"\\n'
-    """
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([row.get(c, "") for c in columns])
-    return buf.getvalue()
-
-
-def split_records(text: str) -> list[str]:
-    """Split CSV text into records, each with its line end (a quoted value may span lines).
-
-    >>> split_records('a,b\\n1,"x\\ny"\\n2,z')
-    ['a,b\\n', '1,"x\\ny"\\n', '2,z']
-    >>> split_records("")
-    []
-    """
-    records, pending = [], ""
-    for piece in re.findall(r"[^\n]*\n|[^\n]+$", text):
-        pending += piece
-        if pending.count('"') % 2 == 0:
-            records.append(pending)
-            pending = ""
-    if pending:
-        records.append(pending)
-    return records
-
-
-def _sort_key(record: str, header: list[str], key_columns) -> tuple[str, ...]:
-    values = next(csv.reader(io.StringIO(record)), [])
-    row = dict(zip(header, values))
-    return tuple(row.get(c, "").strip() for c in key_columns)
-
-
-def insert_record(text: str, row: dict, columns, key_columns) -> tuple[str, int, str]:
-    """``text`` with ``row`` inserted at its place in the file's ``key_columns`` order.
-
-    Every other record is kept byte for byte; returns (new text, 1-based line of the row, the row's line).
-
-    >>> insert_record("id,n\\na,1\\nc,3\\n", {"id": "b", "n": "2"}, ["id", "n"], ["id"])
-    ('id,n\\na,1\\nb,2\\nc,3\\n', 3, 'b,2\\n')
-    >>> insert_record("", {"id": "b", "n": "2"}, ["id", "n"], ["id"])
-    ('id,n\\nb,2\\n', 2, 'b,2\\n')
-    """
-    line = format_row(row, columns)
-    records = split_records(text)
-    if not records:
-        return ",".join(columns) + "\n" + line, 2, line
-    header = [h.strip() for h in next(csv.reader(io.StringIO(records[0])))]
-    key = tuple(str(row[c]) for c in key_columns)
-    at = len(records)
-    for i in range(1, len(records)):
-        if records[i].strip() and _sort_key(records[i], header, key_columns) > key:
-            at = i
-            break
-    if at == len(records) and not records[-1].endswith("\n"):
-        records[-1] += "\n"  # the last line had no line end: it gets one
-    records.insert(at, line)
-    line_no = 1 + sum(r.count("\n") for r in records[:at])
-    return "".join(records), line_no, line
-
-
 def _insert(text: str, row: dict) -> tuple[str, int, str]:
     """``text`` with the event ``row`` inserted at its sorted place (date, then ``event_id``)."""
     return insert_record(text, row, EVENT_COLUMNS, EVENT_ORDER)
-
-
-def read_text(path: Path | str) -> str:
-    """A data file's text ("" if it does not exist); bytes that are not UTF-8 raise :class:`DataError` with their line."""
-    path = Path(path)
-    if not path.exists():
-        return ""
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise DataError([Problem(str(path), line, "-", f"byte {raw[err.start]:#04x} is not UTF-8; re-save the file "
-                                                       "as UTF-8 (python -m frontline validate lists every problem)")]) from None
-
-
-def problems_on_new_line(path: Path | str, row: dict, columns, key_columns, validate) -> list[Problem]:
-    """The problems ``validate(copy)`` finds on ``row``'s line once inserted into a copy of ``path``.
-
-    ``validate`` takes the path of the copy (a temporary file named like ``path``) and returns
-    :class:`~frontline.errors.Problem` s; the ones kept are reported against ``path`` itself.
-    """
-    path = Path(path)
-    text = read_text(path)
-    new_text, line_no, _line = insert_record(text, row, columns, key_columns)
-    with tempfile.TemporaryDirectory() as tmp:
-        probe = Path(tmp) / path.name
-        probe.write_text(new_text, encoding="utf-8", newline="")
-        found = validate(probe)
-    return [Problem(str(path), p.line, p.column, p.message)
-            for p in found if p.path == str(probe) and p.line == line_no]
-
-
-def write_record(path: Path | str, row: dict, columns, key_columns, what: str = "row",
-                 expected_digest: str | None = None) -> tuple[int, str]:
-    """Insert the checked ``row`` into ``path`` at its sorted place as one new line, under the file's lock.
-
-    If the file is no longer the version whose :func:`~frontline.csvstore.digest` is
-    ``expected_digest``, :class:`ConcurrentEditError` is raised and nothing is written.
-    Prefer :func:`insert_event` / ``insert_place``, which check the row again under the lock.
-    """
-    def prepare(_text: str):
-        if expected_digest is not None and csvstore.digest(path) != expected_digest:
-            raise ConcurrentEditError(f"{path} changed while the {what} was being added; reload and add it again")
-        return row, []
-
-    saved = csvstore.save_record(path, prepare, lambda text, r: insert_record(text, r, columns, key_columns))
-    return saved.line, saved.text
 
 
 def check_row(row: dict, events_path: Path | str = config.EVENTS_PATH,
@@ -269,7 +146,7 @@ def _check_row(row: dict, events_path: Path, places_path) -> list[Problem]:
 
 def _chain_problems(events_path: Path, places_path) -> list[tuple[Problem, dict]]:
     """Control-chain problems of a file, each with the row it is on."""
-    from .validate import check_chain, check_places, first_places
+    from ..validate import check_chain, check_places, first_places
 
     if not Path(events_path).exists():
         return []
@@ -299,36 +176,6 @@ def find_duplicates(row: dict, events_path: Path | str = config.EVENTS_PATH,
     return out
 
 
-def atomic_write(path: Path | str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` all at once (see :func:`frontline.csvstore.atomic_write`)."""
-    csvstore.atomic_write(path, data)
-
-
-@dataclass(frozen=True)
-class Added:
-    """Where the new event went: its 1-based line in the file and the line itself."""
-
-    path: str
-    line: int
-    text: str
-    event_id: str
-    #: The file changed between the check the user saw and the save (someone else saved first);
-    #: the row was checked again against the file as it then was.
-    changed_meanwhile: bool = False
-    #: The id shown when the row was checked, when the save had to take another one.
-    previewed_id: str = ""
-
-    def message(self) -> str:
-        """What to tell the user, plain text."""
-        text = f"Added {self.event_id} at line {self.line} of {self.path}."
-        if self.changed_meanwhile:
-            moved = (f" It was shown as {self.previewed_id}, which someone else took, so it is {self.event_id}."
-                     if self.previewed_id and self.previewed_id != self.event_id else "")
-            text = ("Someone else saved first: your row was checked again against the file as it is now, "
-                    f"and added.{moved} " + text)
-        return text
-
-
 class DuplicateWhileSavingError(ConcurrentEditError):
     """Someone else saved a possible duplicate of the row while it was being checked; ``rows`` are they."""
 
@@ -346,7 +193,7 @@ def insert_event(row: dict, events_path: Path | str = config.EVENTS_PATH,
                  expected_digest: str | None = None, seen_duplicates=None) -> Added:
     """Check ``row`` and insert it as one new line at its sorted place; raise :class:`DataError` if invalid.
 
-    All of it happens under the file's lock (:mod:`frontline.csvstore`), against the file as it
+    All of it happens under the file's lock (:mod:`frontline.intake.csvstore`), against the file as it
     is then: with ``auto_id`` the id is the country's next free one at that moment (the row's id
     is only the preview's); the row is checked again; with ``seen_duplicates`` (the ids of the
     possible duplicates the user was shown, or an empty set), a possible duplicate saved by
@@ -371,42 +218,6 @@ def insert_event(row: dict, events_path: Path | str = config.EVENTS_PATH,
         return final, check_row(final, events_path, places_path)
 
     saved = csvstore.save_record(events_path, prepare, _insert, expected_digest)
-    return Added(saved.path, saved.line, saved.text, saved.row["event_id"], saved.changed_meanwhile,
-                 previewed if saved.row["event_id"] != previewed else "")
+    return dataclasses.replace(saved, previewed_id=previewed if saved.id != previewed else "")
 
 
-def load_places(places_path: Path | str = config.PLACES_PATH):
-    """The gazetteer as a table (rows that fail validation are left out, as in the dashboard)."""
-    from .data import places_frame
-    from .validate import check_places
-
-    rows, _problems = check_places(places_path)
-    return places_frame([r for _l, r in rows])
-
-
-def resolve_place(geocoder, name: str, country: str | None = None) -> dict:
-    """The gazetteer place an event at ``name`` belongs to, as a dict (``place_id``, ``name``, ``lat``...).
-
-    Raises :class:`~frontline.errors.GeocodingError` when the name is ambiguous (its
-    ``candidates`` are the places) or not in the gazetteer (``candidates`` are the closest names).
-    """
-    from .errors import GeocodingError
-
-    by_id = geocoder.places[geocoder.places["place_id"] == name.strip()]
-    if len(by_id) == 1:
-        r = by_id.iloc[0]
-        return {"place_id": str(r["place_id"]), "name": str(r["name"]), "lat": float(r["lat"]), "lon": float(r["lon"]),
-                "country": str(r["country"]), "source": "gazetteer (place_id)"}
-    matches = geocoder.lookup(name, country)
-    if len(matches) == 1:
-        m = matches[0]
-        return {"place_id": m.place_id, "name": m.name, "lat": m.lat, "lon": m.lon, "country": m.country,
-                "source": m.source}
-    if matches:
-        raise GeocodingError(
-            f"{name!r} is ambiguous: it fits {', '.join(f'{m.name} ({m.place_id}, {m.country})' for m in matches)}; "
-            "choose the country or type the place_id's name", [m.place_id for m in matches])
-    close = geocoder.suggestions(name, country)
-    hint = f"; closest: {', '.join(close)}" if close else ""
-    raise GeocodingError(f"{name!r} is not in the gazetteer{hint}; add the place to places.csv first "
-                         "('Add a place' on the Curate page, or python -m frontline add-place --geocode)", close)

@@ -39,8 +39,8 @@ from pathlib import Path
 import pandas as pd
 from geopy.distance import geodesic
 
-from . import config
-from .errors import GeocodingError
+from .. import config
+from ..errors import GeocodingError
 
 __all__ = ["Geocoder", "GeocodeResult", "Match", "spelling_key", "REGION"]
 
