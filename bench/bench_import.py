@@ -26,7 +26,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from frontline import maps, overlay  # noqa: E402
+from frontline import overlay  # noqa: E402
+from frontline.webmap import base
 from frontline.intake.importers import read_imported  # noqa: E402
 
 HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,"
@@ -82,7 +83,7 @@ def slider_time(table: pd.DataFrame, shown: int, kind: str, repeats: int = 3) ->
     for r in range(repeats):
         t = time.perf_counter()
         visible = overlay.filter_overlay(sample, end=end - pd.Timedelta(days=r))
-        m = maps.base_map()
+        m = base.base_map()
         overlay.overlay_layer(visible, kind=kind).add_to(m)
         m.get_root().render()
         times.append(time.perf_counter() - t)

@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 
 from . import vocab
+from .style import EVENT_COLORS
 
 __all__ = [
     "CONTESTED", "UNASSIGNED", "AREA_CLASSES", "AREA_COLORS", "AREA_LABELS",
@@ -208,7 +209,8 @@ def events_per_month_chart(events: pd.DataFrame, selected: dt.date | None = None
         x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%Y", tickCount="year"),
                 scale=alt.Scale(domain=[vocab.PERIOD_START, vocab.PERIOD_END])),
         y=alt.Y("sum(events):Q", title="Events per month"),
-        color=alt.Color("type:N", title="Event type", sort=types, scale=alt.Scale(domain=types, scheme="tableau10"),
+        color=alt.Color("type:N", title="Event type", sort=types,
+                        scale=alt.Scale(domain=types, range=[EVENT_COLORS[t] for t in vocab.EVENT_TYPES]),
                         legend=alt.Legend(orient="bottom", columns=5)),
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
                  alt.Tooltip("type:N", title="Type"), alt.Tooltip("sum(events):Q", title="Events")],

@@ -11,7 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import config, explorer, figures, maps, milestones, overlay, vocab
+from frontline import config, explorer, figures, milestones, vocab
+
+from frontline.webmap import base, controls, layers, overlay
 from frontline.app import banner, cache, component, nav, state
 from frontline.filters import EventFilter, describe_filters, other_filters
 from frontline.viewstate import PERIOD
@@ -169,7 +171,7 @@ def _figures(model, when: dt.date, events: pd.DataFrame):
     recent = figures.recent_events(events, when, window)
     st.markdown(f"**Events in the last {window} days** ({len(recent)})")
     if len(recent):  # HTML, not st.dataframe: the data grid's ~1.3 MB of scripts would delay the first map
-        st.markdown(maps.recent_events_html(recent, ds.places, limit=8), unsafe_allow_html=True)
+        st.markdown(layers.recent_events_html(recent, ds.places, limit=8), unsafe_allow_html=True)
     else:
         st.caption("None with the current filters.")
 
@@ -201,13 +203,13 @@ def date_panel():
     events, points = cache.event_points(state.get_filters())
     if model is not None:
         snap = model.snapshot(when)
-        territory = ("Territory", f"{id(model)}|{snap.state_date}", lambda: maps.territory_layer(snap.geojson))
+        territory = ("Territory", f"{id(model)}|{snap.state_date}", lambda: layers.territory_layer(snap.geojson))
     else:
-        territory = ("Places", None, lambda: maps.places_layer(cache.timeline().control_at(when)))
+        territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
 
     def events_group():
-        group = maps.events_layer(points, when, window_days=window, show_older=show_older)
-        maps.date_stamp(when).add_to(group)
+        group = layers.events_layer(points, when, window_days=window, show_older=show_older)
+        controls.date_stamp(when).add_to(group)
         return group
 
     groups = [territory, ("Events", None, events_group)]
@@ -230,11 +232,11 @@ def date_panel():
             elif len(ds.events):
                 n2.button("Clear the filters", key="flt_clear_all", on_click=_clear_filters, width="stretch")
         with st.container(key="fl_map"):
-            out = component.map_component(maps.base_map, groups, key="map", height=640,
-                                         layer_control_factory=maps.layer_control, center=view_center,
+            out = component.map_component(base.base_map, groups, key="map", height=640,
+                                         layer_control_factory=controls.layer_control, center=view_center,
                                          zoom=view_zoom, preload=overlay.plugin_elements() if imported else (),
                                          fill_frame=True)
-        st.caption(maps.ATTRIBUTION_TEXT)
+        st.caption(controls.ATTRIBUTION_TEXT)
     if out and out.get("center") and out.get("zoom"):
         state.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
     with c_fig.container(key="fl_figures"):

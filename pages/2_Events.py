@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from frontline import explorer, maps, vocab
+from frontline import explorer, vocab
+from frontline.webmap import base
 from frontline.app import banner, cache, nav, state
 from frontline.filters import EventFilter
 from frontline.safety import md_text
@@ -112,7 +113,7 @@ if not chosen or chosen[0] >= len(rows):
 event = rows.iloc[chosen[0]]
 left, right = st.columns([2, 3])
 with left:
-    st_folium(maps.locator_map(float(event["lat"]), float(event["lon"]), rows.iloc[[chosen[0]]]),
+    st_folium(base.locator_map(float(event["lat"]), float(event["lon"]), rows.iloc[[chosen[0]]]),
               key=f"ev_map_{event['event_id']}", height=340, use_container_width=True, returned_objects=[])
 with right:
     st.subheader(md_text(f"{event['place_name']}, {event['date']:%d %B %Y}"), anchor=False)

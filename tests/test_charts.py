@@ -51,3 +51,19 @@ def test_selected_day_prefers_a_milestone_and_ignores_empty_selections():
     assert charts.selected_day({"pick": [{"day": "2015-05-21"}], "milestone": [{"day": "2014-06-10"}]}) == dt.date(2014, 6, 10)
     assert charts.selected_day({}) is None and charts.selected_day(None) is None
     assert charts.selected_day({"pick": [{"day": "not a date"}]}) is None
+
+
+def test_map_chart_and_legend_give_each_event_type_the_same_colour():
+    from frontline import style, vocab
+    from frontline.charts import events_per_month_chart
+    from frontline.webmap import controls
+
+    frame = pd.DataFrame({"date": pd.to_datetime(["2015-01-05", "2015-02-07"]), "event_type": ["battle", "attack"]})
+    spec = events_per_month_chart(frame).to_dict()
+    scales = [layer["encoding"]["color"]["scale"] for layer in spec["layer"] if "color" in layer.get("encoding", {})
+              and "scale" in layer["encoding"]["color"]]
+    assert scales[0]["range"] == [style.EVENT_COLORS[t] for t in vocab.EVENT_TYPES]
+    for etype, look in style.EVENT_STYLE.items():  # the map marker shows the type's colour as fill or outline
+        assert style.EVENT_COLORS[etype] in (look["fillColor"], look["color"])
+    legend = controls.legend_html(map_legend=True)
+    assert all(style.EVENT_STYLE[t]["fillColor"] in legend for t in vocab.EVENT_TYPES)

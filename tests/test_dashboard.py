@@ -14,7 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import FIXTURES, ROOT, shown
-from frontline import config, maps
+from frontline import config
+from frontline.webmap import layers
 from frontline.intake import importers
 from frontline.data import load
 from frontline.filters import EventFilter
@@ -97,7 +98,7 @@ def test_unknown_date_and_filter_in_link_fall_back_with_a_notice():
 
 def _fixture_points():
     ds = load(ROOT / "tests/fixtures/dashboard/events.csv", ROOT / "tests/fixtures/dashboard/places.csv")
-    return ds, maps.event_points(ds.events, ds.places)
+    return ds, layers.event_points(ds.events, ds.places)
 
 
 def test_event_popups_escape_text_from_the_data():
@@ -113,13 +114,13 @@ def test_event_popups_escape_text_from_the_data():
 
 def test_events_layer_highlights_the_window_and_aggregates_beyond_the_limit():
     ds, points = _fixture_points()
-    layer = maps.events_layer(points, "2015-06-01", window_days=30)
+    layer = layers.events_layer(points, "2015-06-01", window_days=30)
     el = next(iter(layer._children.values()))
     # Palmyra falls on 2015-05-21 and the hostile attack is on 2015-05-30: both within 30 days
     assert [r[2] for r in el.recent] == ["control_change", "attack"]
     assert len(el.older) == int((ds.events["date"] < "2015-05-03").sum())
     assert el.recent_agg == [] and el.older_agg == []
-    capped = maps.events_layer(points, "2019-03-23", window_days=2000, max_points=3)
+    capped = layers.events_layer(points, "2019-03-23", window_days=2000, max_points=3)
     el = next(iter(capped._children.values()))
     assert len(el.recent) == 3
     assert sum(n for _, _, n in el.recent_agg) == len(points) - 3
@@ -127,7 +128,7 @@ def test_events_layer_highlights_the_window_and_aggregates_beyond_the_limit():
 
 def test_events_layer_can_hide_older_events():
     _, points = _fixture_points()
-    el = next(iter(maps.events_layer(points, "2015-06-01", window_days=30, show_older=False)._children.values()))
+    el = next(iter(layers.events_layer(points, "2015-06-01", window_days=30, show_older=False)._children.values()))
     assert el.older == [] and el.older_agg == []
 
 
@@ -143,7 +144,7 @@ def test_territory_layer_leaves_out_unassigned_land_and_escapes_labels():
          "properties": {"controller": "SDF", "label": "SDF", "color": "#E69F00", "area_km2": 0.0,
                         "population": 0, "places": 0}},
     ]}
-    layer = maps.territory_layer(geojson)
+    layer = layers.territory_layer(geojson)
     gj = next(iter(layer._children.values()))
     assert [f["properties"]["controller"] for f in gj.data["features"]] == ["ISIS"]
     assert gj.data["features"][0]["properties"]["label"] == "ISIS &lt;b&gt;"
@@ -250,7 +251,7 @@ def test_event_popups_name_each_outlet_with_its_date_kind_and_the_confidence():
     ev["source_url"] = "https://r.example/a | https://s.example/b"
     ev["source_type"] = "news_agency|monitor"
     ev["confidence"] = "high"
-    popup = maps.event_points(ev, ds.places)["popup"].iloc[0]
+    popup = layers.event_points(ev, ds.places)["popup"].iloc[0]
     assert "Confidence: <b>high</b>" in popup
     assert ('<a href="https://r.example/a" target="_blank" rel="noopener noreferrer">Reuters</a>, 2017-10-17 '
             '<span class="fl-kind">(news agency)</span>') in popup

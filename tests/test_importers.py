@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from frontline import config, overlay
+from frontline import config
+from frontline.webmap import overlay
 from frontline.intake import importers
 from frontline.cli import main
 from frontline.errors import ImportFormatError

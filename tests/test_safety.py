@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit_folium as sf
 import folium
 
-from frontline import maps
+from frontline.webmap import layers
 from frontline.data import load
 from frontline.safety import html_text
 from conftest import FIXTURES
@@ -21,8 +21,8 @@ def test_a_jinja_expression_in_a_summary_is_shown_not_evaluated():
     events = ds.events.copy()
     events.loc[0, "summary"] = "Payload {{ 7*7 }} and {% if true %}branch{% endif %} and {# note #}"
     events.loc[0, "source_url"] = "https://example.org/{{ config }}"
-    points = maps.event_points(events, ds.places)
-    layer = maps.events_layer(points, "2019-03-23", window_days=30)
+    points = layers.event_points(events, ds.places)
+    layer = layers.events_layer(points, "2019-03-23", window_days=30)
     script = sf._get_feature_group_string(layer, folium.Map(tiles=None), 0)
     shown = script.replace("\\u0026", "&")  # tojson writes & as \u0026
     assert "Payload &#123;&#123; 7*7 &#125;&#125; and &#123;% if true %&#125;branch&#123;% endif %&#125;" in shown

@@ -93,16 +93,16 @@ def territory_series(events_path=config.EVENTS_PATH, places_path=config.PLACES_P
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _event_points(events_path: str, places_path: str, stamp: tuple, filter_key: str, _f: EventFilter):
-    from .. import maps
+    from ..webmap import layers
     from ..filters import filter_events
 
     ds = dataset(events_path, places_path)
     events = filter_events(ds.events, ds.places, _f)
-    return events, maps.event_points(events, ds.places)
+    return events, layers.event_points(events, ds.places)
 
 
 def event_points(f: EventFilter, events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH):
-    """``(filtered events, map points)`` for filter ``f`` (see :func:`frontline.maps.event_points`)."""
+    """``(filtered events, map points)`` for filter ``f`` (see :func:`frontline.webmap.layers.event_points`)."""
     return _event_points(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f), f)
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import folium
 import streamlit as st
 
-from .. import assets, config
+from .. import config
+from ..webmap import assets
 
 # --- The map component, with the constant base map rendered once ------------------------
 #
@@ -30,8 +31,9 @@ def _base_version() -> str:
 
     digest = hashlib.sha256(f"{folium.__version__}|{getattr(sf, '__version__', '')}".encode())
     here = Path(__file__).parent.parent
-    for name in ("maps.py", "basemap.py", "assets.py", "overlay.py", "app/component.py", "config.py"):
-        digest.update((here / name).read_bytes())
+    # everything the base map's script is made from: the webmap package, the basemap reader, this module
+    for path in [*sorted((here / "webmap").glob("*.py")), here / "basemap.py", Path(__file__), here / "config.py"]:
+        digest.update(path.read_bytes())
     for path in sorted(Path(config.BASEMAP_DIR).glob("*")):
         stat = path.stat()
         digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())

@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import assets
+    from ..webmap import assets
 
     written = assets.install()
     print(f"installed {len(written)} asset files into {assets.config.VENDOR_DIR}")

@@ -36,7 +36,7 @@ def area_chart_figure(briefing: Briefing, dates=(), width: float = 11.5, height:
     with render_context():
         fig, _ = _new_figure(width, height, dpi)
         ax = fig.add_axes([0.08, 0.13, 0.9, 0.8])
-        ink, muted = carto.STYLE["text"], carto.STYLE["muted"]
+        ink = carto.STYLE["text"]
         if not series.empty:
             ax.fill_between(series.index, series.values / 1000, step="post", color="#000000", alpha=0.18, linewidth=0)
             ax.step(series.index, series.values / 1000, where="post", color="#000000", linewidth=2.0 * scale)

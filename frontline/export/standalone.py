@@ -22,9 +22,11 @@ import pandas as pd
 import shapely
 from folium.utilities import JsCode
 
-from .. import assets, config, maps, vocab
+from .. import config, vocab
+from ..webmap import assets, base
 from ..errors import ExportError
 from ..safety import html_text
+from ..style import EVENT_STYLE
 from .briefing import METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label
 
 __all__ = ["standalone_html", "inline_assets", "territory_features", "event_features", "SIMPLIFY_DEG"]
@@ -85,7 +87,7 @@ def event_features(briefing: Briefing) -> list[dict]:
     out = []
     for r in ev.itertuples(index=False):
         end = r.date + pd.Timedelta(days=briefing.window_days - 1)
-        style = getattr(maps, "EVENT_STYLE", {}).get(r.event_type, {})
+        style = EVENT_STYLE.get(r.event_type, {})
         color, line = style.get("fillColor", "#ffffff"), style.get("color", "#111111")
         out.append({"type": "Feature",
                     "geometry": {"type": "Point", "coordinates": [round(float(r.lon), 4), round(float(r.lat), 4)]},
@@ -184,7 +186,7 @@ def _isis_areas(briefing: Briefing) -> list:
 def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territory in Syria and Iraq",
               start=None, progress=None) -> folium.Map:
     """The folium map with territory and event timelines, slider and overlay (assets not yet inlined)."""
-    m = maps.base_map(height="100%", online_tiles=False, local_assets=False)
+    m = base.base_map(height="100%", online_tiles=False, local_assets=False)
     m.fit_bounds([[29.0, 35.5], [37.4, 48.6]])
     territory = folium.plugins.Timeline({"type": "FeatureCollection", "features": territory_features(briefing, progress)},
                                         style=_TERRITORY_STYLE, on_each_feature=_TERRITORY_TOOLTIP)
@@ -249,5 +251,5 @@ def standalone_html(briefing: Briefing, marking: str = "", start=None, progress=
     left = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//[^"]*"', page)
     if left:
         raise ExportError(f"{len(left)} script or stylesheet reference(s) could not be inlined; "
-                          "add the asset to frontline.assets.LOCAL_ASSETS")
+                          "add the asset to frontline.webmap.assets.LOCAL_ASSETS")
     return page

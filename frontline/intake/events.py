@@ -26,7 +26,7 @@ from datetime import date as _date
 from pathlib import Path
 
 from .. import config
-from ..errors import ConcurrentEditError, DataError, Problem
+from ..errors import ConcurrentEditError, Problem
 from ..schema import EVENT_COLUMNS
 from ..validate import read_rows, validate_files
 from . import csvstore

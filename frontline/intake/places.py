@@ -33,7 +33,7 @@ from geopy.distance import geodesic
 from .. import config
 from . import csvstore
 from .rows import coord_text, insert_record, problems_on_new_line, read_text
-from ..errors import DataError, GeocodingError, Problem
+from ..errors import GeocodingError, Problem
 from ..schema import PLACE_COLUMNS
 from ..validate import check_places, read_rows
 

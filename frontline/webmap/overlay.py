@@ -1,13 +1,13 @@
 """An imported event table (see :mod:`frontline.intake.importers`) as a map overlay: clustered points or a heat map.
 
-Like the builders in :mod:`frontline.maps`, these take data and return folium objects;
+Like the builders in :mod:`frontline.webmap.maps`, these take data and return folium objects;
 none does I/O. Filtering is a separate pure function so the page can show counts.
 
 Example::
 
     table = importers.read_imported("data/imports/ucdp_syria.parquet")
     shown = filter_overlay(table, end=day, days=30, isis_only=True)
-    st_folium(maps.base_map(), feature_group_to_add=[places, overlay_layer(shown, kind="heat")])
+    st_folium(base.base_map(), feature_group_to_add=[places, overlay_layer(shown, kind="heat")])
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import folium
 import folium.plugins
 import pandas as pd
 
-from .safety import html_text
-from . import assets, config
+from ..safety import html_text
+from .. import config
+from . import assets
 
 __all__ = ["filter_overlay", "overlay_layer", "overlay_files", "plugin_elements", "KINDS", "STYLE"]
 

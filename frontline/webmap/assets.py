@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from . import config
+from .. import config
 
 __all__ = ["LOCAL_ASSETS", "install", "localize", "local_path", "missing"]
 
@@ -87,7 +87,7 @@ def localize(element, base_url: str = config.STATIC_URL + "/vendor"):
                 if name in _DROPPED:
                     continue
                 if name not in LOCAL_ASSETS:
-                    raise KeyError(f"asset {name!r} has no local copy; add it to frontline.assets.LOCAL_ASSETS")
+                    raise KeyError(f"asset {name!r} has no local copy; add it to frontline.webmap.assets.LOCAL_ASSETS")
                 local.append((name, f"{base_url}/{LOCAL_ASSETS[name][2]}"))
             setattr(el, attr, local)
     return element

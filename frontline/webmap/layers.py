@@ -1,0 +1,294 @@
+"""The date's layers: territory, events (sliced by date from points built once), places, and event markers.
+
+Every text from the data is escaped (:func:`frontline.safety.html_text`) before it reaches a popup.
+"""
+
+from __future__ import annotations
+
+
+import folium
+import folium.plugins
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .. import vocab
+from ..safety import html_text
+from ..sources import event_sources, split_sources
+from ..style import EVENT_STYLE, OLDER_STYLE
+
+__all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", "recent_events_html",
+           "TERRITORY_STYLE", "MAX_POINTS", "SOURCE_KIND_LABELS"]
+
+def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureGroup:
+    """Places coloured by controller on the date (one GeoJson layer, not one marker per place)."""
+    features = []
+    for row in control.itertuples(index=False):
+        label = vocab.CONTROLLER_LABELS.get(row.controller, row.controller)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
+            "properties": {
+                "name": html_text(str(row.name)),
+                "controller": html_text(label) + (" (contested)" if row.contested else ""),
+                "color": vocab.CONTROLLER_COLORS.get(row.controller, "#777777"),
+                "contested": bool(row.contested),
+            },
+        })
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=5, weight=1, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": f["properties"]["color"], "color": "#ffffff" if not f["properties"]["contested"] else vocab.CONTESTED_COLOR,
+                                  "weight": 1 if not f["properties"]["contested"] else 3},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "controller"], aliases=["Place", "Held by"]),
+    ).add_to(group)
+    return group
+
+
+def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 8) -> str:
+    """The ``limit`` latest events as a small HTML table, newest first; text escaped.
+
+    Two columns, so that it reads well in the map page's narrow side column: the date (never
+    wrapped), then the place in bold over the event type.
+
+    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2015-05-21"]), "place_id": ["tadmur"],
+    ...                    "event_type": ["control_change"]})
+    >>> pl = pd.DataFrame({"place_id": ["tadmur"], "name": ["Tadmur <Palmyra>"]})
+    >>> html_ = recent_events_html(ev, pl)
+    >>> ">2015-05-21</td>" in html_ and "<b>Tadmur &lt;Palmyra&gt;</b>" in html_ and ">Change of control</span>" in html_
+    True
+    >>> recent_events_html(ev.iloc[:0], pl)
+    ''
+    """
+    if not len(events):
+        return ""
+    rows = events.sort_values("date", kind="stable").iloc[::-1].head(limit)
+    names = places.set_index("place_id")["name"]
+    cells = zip(rows["date"].dt.strftime("%Y-%m-%d"), rows["place_id"].map(names).fillna(rows["place_id"]),
+                rows["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(rows["event_type"]))
+    td = "padding:3px 6px;vertical-align:top;border-bottom:1px solid rgba(128,128,128,.25)"
+    body = "".join(f'<tr><td style="{td};white-space:nowrap;font-variant-numeric:tabular-nums">{d}</td>'
+                   f'<td style="{td};line-height:1.25"><b>{html_text(p)}</b><br>'
+                   f'<span style="opacity:.7;font-size:0.95em">{html_text(t)}</span></td></tr>'
+                   for d, p, t in cells)
+    th = "padding:3px 6px;text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.5)"
+    return ('<table class="fl-recent" style="width:100%;font-size:0.8rem;border-collapse:collapse;border:none">'
+            f'<thead><tr><th style="{th}">Date</th><th style="{th}">Place and type</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def marker_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
+    """Events as red-ringed points with a tooltip (date, place, type); text is escaped."""
+    features = []
+    for row in events.itertuples(index=False):
+        when = pd.Timestamp(row.date).strftime("%Y-%m-%d")
+        kind = vocab.EVENT_TYPE_LABELS.get(row.event_type, row.event_type)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
+            "properties": {"label": html_text(f"{when}: {kind}"),
+                           "place": html_text(str(getattr(row, "place_name", row.place_id)))},
+        })
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=8, weight=3, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": "#ffffff", "color": "#C8102E", "weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=["place", "label"], aliases=["Place", "Event"]),
+    ).add_to(group)
+    return group
+
+
+# --- Territory -----------------------------------------------------------------------------
+
+#: Fill and outline of the territory polygons; contested areas are dashed and brighter.
+TERRITORY_STYLE = {
+    "default": {"weight": 0.8, "fillOpacity": 0.42, "opacity": 0.9},
+    "ISIS": {"weight": 1.2, "fillOpacity": 0.5, "opacity": 1},
+    "CONTESTED": {"weight": 2.2, "fillOpacity": 0.5, "dashArray": "6 4", "opacity": 1},
+}
+_SKIP_CLASSES = {"UNASSIGNED"}
+
+
+def territory_layer(geojson: dict, name: str = "Territory") -> folium.FeatureGroup:
+    """The zones of control of a snapshot, coloured by controller, contested ones dashed.
+
+    ``geojson`` is :attr:`frontline.territory.Snapshot.geojson` (not modified). The
+    unassigned land and empty classes are left out; labels are escaped for the tooltip.
+    """
+    features = []
+    for f in geojson.get("features", []):
+        p = f["properties"]
+        if p["controller"] in _SKIP_CLASSES or not f["geometry"].get("coordinates"):
+            continue
+        features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
+            "controller": p["controller"], "color": p["color"],
+            "label": html_text(str(p["label"])),
+            "area": f"{p['area_km2']:,.0f} km²",
+            "population": f"{p['population']:,}" if p.get("population") else "unknown",
+            "places": str(p.get("places", "")),
+        }})
+    group = folium.FeatureGroup(name=name)
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features}, smooth_factor=0.5,
+            style_function=lambda f: {"fillColor": f["properties"]["color"], "color": f["properties"]["color"],
+                                      **TERRITORY_STYLE.get(f["properties"]["controller"], TERRITORY_STYLE["default"])},
+            tooltip=folium.GeoJsonTooltip(fields=["label", "area", "population", "places"],
+                                          aliases=["Held by", "Area", "Population of its places", "Places"]),
+        ).add_to(group)
+    return group
+
+
+# --- Events --------------------------------------------------------------------------------
+
+#: At most this many events are drawn one by one in each age class; beyond it they are
+#: aggregated into one circle per ~5 km grid cell, so the map stays fast with any data size.
+MAX_POINTS = 1500
+_GRID_DEG = 0.05
+
+
+def _source_lines(source: str, urls: str, kinds: str) -> str:
+    """Each source as ``Outlet, date (kind)``, the outlet a link where the source has a URL; escaped HTML."""
+    out = []
+    for src in event_sources(source, urls, kinds):
+        label = html_text(src.outlet)
+        if src.url.lower().startswith(("http://", "https://")):
+            label = (f'<a href="{html_text(src.url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                     f'{label}</a>')
+        when = f", {'read ' if src.accessed else ''}{html_text(src.date)}" if src.date else ""
+        kind = f" <span class=\"fl-kind\">({html_text(SOURCE_KIND_LABELS.get(src.kind, src.kind))})</span>" if src.kind else ""
+        out.append(f"{label}{when}{kind}")
+    if len(split_sources(urls)) != len(out):  # URLs that cannot be paired with a source: listed apart
+        extra = _links(urls)
+        if extra:
+            out.append(extra)
+    return "<br>".join(out)
+
+
+def _links(urls: str) -> str:
+    out = []
+    for i, url in enumerate(u.strip() for u in str(urls or "").split(" | ")):
+        if url.lower().startswith(("http://", "https://")):
+            out.append(f'<a href="{html_text(url, quote=True)}" target="_blank" rel="noopener noreferrer">'
+                       f'link {i + 1}</a>')
+    return " ".join(out)
+
+
+#: Short labels of the source types, for popups.
+SOURCE_KIND_LABELS = {"news_agency": "news agency", "newspaper": "newspaper", "broadcaster": "broadcaster",
+                      "think_tank": "think tank", "official": "official", "monitor": "monitor", "ngo": "NGO",
+                      "state_media": "state media", "party_media": "party's own media", "blog": "blog",
+                      "encyclopedia": "encyclopedia"}
+
+
+def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """Events ready for the map: ``day, lat, lon, event_type, popup, tooltip`` sorted by day.
+
+    ``day`` is the date as an int day number; ``popup`` and ``tooltip`` are HTML in which
+    every text from the data is escaped (a summary holding ``<script>`` shows as text).
+    Built once per data version and filter; :func:`events_layer` slices it by date.
+    """
+    names = places.set_index("place_id")["name"]
+    ev = events.sort_values("date", kind="stable")
+    place = ev["place_id"].map(names).fillna(ev["place_id"]).astype(str)
+    type_label = ev["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(ev["event_type"]).astype(str)
+    actors = ev["actors"].fillna("").astype(str).map(
+        lambda a: ", ".join(vocab.ACTOR_LABELS.get(x, x) for x in a.split("|") if x))
+    date = ev["date"].dt.strftime("%Y-%m-%d")
+    esc = np.vectorize(html_text, otypes=[object])
+
+    def col(series):
+        return esc(series.to_numpy(dtype=str)) if len(series) else np.array([], dtype=object)
+
+    place_e, type_e, actors_e, summary_e = (col(place), col(type_label), col(actors), col(ev["summary"].fillna("")))
+    kinds = ev["source_type"].fillna("") if "source_type" in ev else pd.Series("", index=ev.index)
+    sources = [_source_lines(s, u, k) for s, u, k in zip(ev["source"].fillna(""), ev["source_url"].fillna(""), kinds)]
+    confidence = col(ev["confidence"].fillna(""))
+    after = ev["controller_after"].fillna("").map(lambda c: vocab.CONTROLLER_LABELS.get(c, c)).to_numpy(dtype=object)
+    popup = [
+        f'<div class="fl-pop"><b>{d}</b> &middot; {p}<br><i>{t}</i>{" &rarr; " + html_text(a) if a else ""}'
+        f'<br>Actors: {ac}<br>{su}<div class="fl-src">Confidence: <b>{cf}</b><br>{so}</div></div>'
+        for d, p, t, a, ac, su, cf, so in zip(date, place_e, type_e, after, actors_e, summary_e, confidence, sources)
+    ]
+    tooltip = [f"{d} {p}: {t}" for d, p, t in zip(date, place_e, type_e)]
+    return pd.DataFrame({
+        "day": ev["date"].values.astype("datetime64[D]").astype(np.int64), "lat": ev["lat"].to_numpy(float),
+        "lon": ev["lon"].to_numpy(float), "event_type": ev["event_type"].to_numpy(dtype=object),
+        "popup": popup, "tooltip": tooltip,
+    })
+
+
+def _aggregate(points: pd.DataFrame) -> list[list]:
+    """One ``[lat, lon, count]`` per grid cell (mean position of its events)."""
+    if not len(points):
+        return []
+    cell = (np.floor(points["lat"] / _GRID_DEG).astype(np.int64) * 100000
+            + np.floor(points["lon"] / _GRID_DEG).astype(np.int64))
+    g = points.groupby(cell.to_numpy()).agg(lat=("lat", "mean"), lon=("lon", "mean"), n=("lat", "size"))
+    return [[round(a, 4), round(b, 4), int(n)] for a, b, n in zip(g["lat"], g["lon"], g["n"])]
+
+
+class _EventPoints(MacroElement):
+    """Events as canvas circle markers, styled per type, with pre-escaped popups and tooltips."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(parent){
+            var S = {{ this.styles|tojson }}, O = {{ this.older_style|tojson }};
+            function add(rows, older){
+                rows.forEach(function(r){
+                    var s = Object.assign({fillOpacity: 0.9, opacity: 1}, S[r[2]] || {}, older ? O : {});
+                    L.circleMarker([r[0], r[1]], s).bindPopup(r[3], {maxWidth: 340}).bindTooltip(r[4]).addTo(parent);
+                });
+            }
+            function agg(rows, older){
+                rows.forEach(function(r){
+                    var s = {radius: Math.min(4 + 3 * Math.log(1 + r[2]), 22), color: "#333", weight: 1,
+                             fillColor: "#777", fillOpacity: older ? 0.2 : 0.45, opacity: older ? 0.35 : 0.8};
+                    L.circleMarker([r[0], r[1]], s).bindTooltip(r[2] + (older ? " older" : " recent") + " events (zoom in or narrow the filters)").addTo(parent);
+                });
+            }
+            agg({{ this.older_agg|tojson }}, true); add({{ this.older|tojson }}, true);
+            agg({{ this.recent_agg|tojson }}, false); add({{ this.recent|tojson }}, false);
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+    def __init__(self, recent, older, recent_agg, older_agg):
+        super().__init__()
+        self._name = "EventPoints"
+        self.styles, self.older_style = EVENT_STYLE, OLDER_STYLE
+        self.recent, self.older, self.recent_agg, self.older_agg = recent, older, recent_agg, older_agg
+
+
+def _rows(points: pd.DataFrame) -> list[list]:
+    return [[round(a, 5), round(b, 5), t, p, tt] for a, b, t, p, tt in
+            zip(points["lat"], points["lon"], points["event_type"], points["popup"], points["tooltip"])]
+
+
+def _split(points: pd.DataFrame, limit: int) -> tuple[list, list]:
+    """Individual rows for the ``limit`` most recent points, aggregates for the rest."""
+    if len(points) <= limit:
+        return _rows(points), []
+    return _rows(points.iloc[-limit:]), _aggregate(points.iloc[:-limit])
+
+
+def events_layer(points: pd.DataFrame, day, window_days: int = 30, show_older: bool = True,
+                 max_points: int = MAX_POINTS, name: str = "Events") -> folium.FeatureGroup:
+    """Events up to ``day``: the last ``window_days`` highlighted, older ones faded (or left out).
+
+    ``points`` comes from :func:`event_points`. Beyond ``max_points`` per age class the
+    oldest events are aggregated per grid cell, so 100,000 events cost no more than a few thousand.
+    """
+    end = int(pd.Timestamp(day).to_datetime64().astype("datetime64[D]").astype(np.int64))
+    days = points["day"].to_numpy()
+    hi = int(np.searchsorted(days, end, side="right"))
+    lo = int(np.searchsorted(days, end - window_days + 1, side="left"))
+    recent, recent_agg = _split(points.iloc[lo:hi], max_points)
+    older, older_agg = _split(points.iloc[:lo], max_points) if show_older else ([], [])
+    group = folium.FeatureGroup(name=name)
+    _EventPoints(recent, older, recent_agg, older_agg).add_to(group)
+    return group
+
+
