@@ -40,6 +40,12 @@ def main() -> int:
           f"{len(model._neighbours)} neighbour pairs")
     series = model.area_series()
     unassigned = series.loc[series["controller"] == "UNASSIGNED", "area_km2"]
+    land = model._land
+    print(f"land model: {len(land.seg_gens)} road segments, {len(land.tri_gens)} support triangles, "
+          f"{len(land.face_pairs)} face adjacencies")
+    snap = model.snapshot("2015-05-25").details.set_index("controller").loc["ISIS"]
+    print(f"ISIS on 2015-05-25: {snap.area_km2:,.0f} km2, of which inferred {snap.inferred_km2:,.0f} and contested "
+          f"{snap.contested_km2:,.0f}; {int(snap.population):,} people ({int(snap.places_population):,} in its places)")
     print(f"unassigned: {unassigned.min():,.0f}-{unassigned.max():,.0f} km2 of {model.country_area_km2:,.0f} km2 "
           f"(median {unassigned.median():,.0f})")
     print(f"cold: cells {t_cells:.2f} s; all {n} snapshots (cells + polygons + GeoJSON) {t_cold:.2f} s  (target < 10 s)")

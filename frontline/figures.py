@@ -13,7 +13,12 @@ __all__ = ["Holding", "isis_holding", "recent_events", "events_notice"]
 
 @dataclass(frozen=True)
 class Holding:
-    """ISIS's estimated area (km²), population and places on a date, and the change since ``days`` before."""
+    """ISIS's estimated area (km²), population and places on a date, and the change since ``days`` before.
+
+    ``contested_km2`` is the part of ``area_km2`` under offensive or siege on the date (still ISIS's
+    until it changes hands); ``inferred_km2`` the part not within reach of one of its places (roads,
+    rivers, land between its places).
+    """
 
     area_km2: float
     population: int
@@ -22,6 +27,8 @@ class Holding:
     population_change: int
     places_change: int
     days: int
+    contested_km2: float = 0.0
+    inferred_km2: float = 0.0
 
     @property
     def changed(self) -> bool:
@@ -31,11 +38,15 @@ class Holding:
 def isis_holding(model, when, days: int = 30) -> Holding:
     """ISIS's holding on ``when`` from a ``TerritoryModel``, compared with ``days`` earlier (clamped to the period)."""
     start = pd.Timestamp(vocab.PERIOD_START)
-    now = model.snapshot(when).areas.set_index("controller").loc["ISIS"]
+    snap = model.snapshot(when)
+    now = snap.areas.set_index("controller").loc["ISIS"]
     then = model.snapshot(max(pd.Timestamp(when) - pd.Timedelta(days=days), start)).areas.set_index("controller").loc["ISIS"]
+    details = getattr(snap, "details", None)
+    extra = details.set_index("controller").loc["ISIS"] if details is not None else {}
     return Holding(float(now.area_km2), int(now.population), int(now.places),
                    float(now.area_km2 - then.area_km2), int(now.population - then.population),
-                   int(now.places - then.places), days)
+                   int(now.places - then.places), days,
+                   float(extra.get("contested_km2", 0.0)), float(extra.get("inferred_km2", 0.0)))
 
 
 def recent_events(events: pd.DataFrame, when, window_days: int) -> pd.DataFrame:

@@ -1,94 +1,93 @@
-"""Approximate zones of control, and their areas, for any date (fast enough for a slider).
+"""Approximate zones of control, and their areas and people, for any date (fast enough for a slider).
 
-The gazetteer is a set of points; territory is estimated from them (the method, its
-assumptions and limits are in ``docs/methodology_territory.md``):
+The gazetteer is a set of points; territory is estimated from them and from a few curated
+roads (the method, its assumptions and limits are in ``docs/methodology_territory.md``):
 
 1. Syria and Iraq (Natural Earth borders, simplified to ~1 km) are projected to an
    equal-area Lambert azimuthal projection centred on the region (pyproj).
-2. Within each country, every place gets its Voronoi cell (the land nearer to it than
-   to any other place of that country). Two places are *neighbours* when their cells
-   share an edge, within a country or across the Syria-Iraq border.
-3. Each cell is cut into its *core*, within a *reach* that depends on the kind of place
-   (:data:`REACH_KM`: a town's garrison holds its district), and its *ring*, from the
-   reach out to :data:`OUTER_REACH_KM`; the rest of the cell is ``UNASSIGNED`` on every date.
-4. On a date, a core takes its place's controller (``CONTESTED`` while an offensive or
-   siege on it is open). A ring takes it only *behind the lines*: when the place and every
-   neighbour have the same controller and none is contested; otherwise it is
-   ``UNASSIGNED`` (land between the sides). So a lone desert town among enemies holds
-   no more than its reach, and a front line leaves the land between the sides unassigned.
+2. **Core.** Each place holds its *reach* (:data:`REACH_KM`, by kind), cut at the half-way
+   line to the next place of its country (its Voronoi cell).
+3. **Corridor.** Along a curated road (``data/routes.csv``) or a river of the basemap, the
+   band of :data:`CORRIDOR_HALF_WIDTH_KM` each side of the path between two consecutive
+   places goes to their holder when both have the same holder (through another side's
+   place beyond half its reach).
+4. **Support zone.** A Delaunay triangle between three settlements, no side longer than
+   :data:`TRIANGLE_MAX_EDGE_KM`, goes to their holder when all three have the same holder
+   (land of it farther than :data:`OUTER_REACH_KM` from every place stays unassigned); so
+   does a pocket of unassigned land of at most :data:`ENCLOSED_MAX_KM2` that one side
+   surrounds (:data:`ENCLOSED_SHARE` of its border) away from the outer border.
+5. A core beats a corridor, a corridor beats a support zone; the rest is ``UNASSIGNED``.
+   Corridor and support land is flagged *inferred* (not within reach of a held place).
 
-The cells, zones and neighbours never change; only labels do, and only on event dates.
-The cells are cut once into *faces* (a planar partition, an exact coverage), so a date's
-polygons are a ``coverage_union`` of its faces per label and its areas are sums of face
-areas. Snapshots are cached per change date: a slider move is a binary search and a dict
-lookup.
+**Contested is an overlay**, not a class of the partition: a place under offensive or
+siege stays its holder's (area, places, people) until it changes hands; the snapshot
+exposes its core separately (``Snapshot.contested``, the ``CONTESTED`` feature and row).
+
+The faces are cut once (:mod:`frontline.landmodel`); only labels change, and only on event
+dates, so a date's polygons are a ``coverage_union`` of its faces per label, cached per
+change date: a slider move is a binary search and a dict lookup.
 
 >>> TERRITORY_LABELS[CONTESTED]
-'Contested'
+'Contested (drawn over its holder)'
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyproj
 import shapely
-from shapely.geometry import shape
 
-from . import basemap, config, vocab
+from . import config, landmodel, population, vocab
 from .errors import TerritoryError
+from .landmodel import CORRIDOR_HALF_WIDTH_KM, EQUAL_AREA_CRS, TRIANGLE_MAX_EDGE_KM
 from .timeline import ControlTimeline, _day, parse_date
 
 __all__ = [
-    "TerritoryModel", "Snapshot", "TerritoryError", "CONTESTED", "UNASSIGNED", "TERRITORY_CLASSES",
+    "TerritoryModel", "Snapshot", "TerritoryError", "CONTESTED", "UNASSIGNED", "INFERRED", "TERRITORY_CLASSES",
     "TERRITORY_COLORS", "TERRITORY_LABELS", "REACH_KM", "OUTER_REACH_KM", "EQUAL_AREA_CRS", "feature_collection",
+    "CORRIDOR_HALF_WIDTH_KM", "TRIANGLE_MAX_EDGE_KM", "DETAIL_COLUMNS",
 ]
 
 CONTESTED = "CONTESTED"
 UNASSIGNED = "UNASSIGNED"
-#: Every class a snapshot reports, in legend order.
+#: The ``kind`` of an overlay feature marking land inferred by the support-zone rule.
+INFERRED = "INFERRED"
+#: Every class a snapshot reports, in legend order (``CONTESTED`` is an overlay on its holder).
 TERRITORY_CLASSES: tuple[str, ...] = (*vocab.CONTROLLERS, CONTESTED, UNASSIGNED)
 TERRITORY_COLORS: dict[str, str] = {**vocab.CONTROLLER_COLORS, CONTESTED: vocab.CONTESTED_COLOR, UNASSIGNED: "#BBBBBB"}
 TERRITORY_LABELS: dict[str, str] = {
     **vocab.CONTROLLER_LABELS,
-    CONTESTED: "Contested",
-    UNASSIGNED: "Not assigned (between the sides, empty desert, or no place in the gazetteer)",
+    CONTESTED: "Contested (drawn over its holder)",
+    UNASSIGNED: "Not assigned (between the sides, or desert far from any place held by one side)",
 }
 
 #: How far (km) a place's holder is assumed to control the land around it, by kind.
-#: A town ~ its district: Iraq's ~120 districts average ~3,600 km2 (a 34 km circle),
-#: Syria's 65 districts ~2,850 km2 (30 km); a governorate capital reaches further.
-REACH_KM: dict[str, float] = {"city": 45.0, "town": 30.0, "area": 25.0, "village": 15.0, "site": 15.0}
-DEFAULT_REACH_KM = 20.0
-#: How far (km) from its place a cell can be held *behind the lines*: the part of a cell
-#: beyond the reach and within this radius (its *ring*) takes the place's holder only when
-#: the place and every Voronoi neighbour have that same holder and none is contested.
-#: Two places of one side up to 200 km apart with no other side around them thus close
-#: the gap between them; land farther than this from every place stays unassigned.
-OUTER_REACH_KM = 100.0
-
-#: Equal-area projection for cells and areas (Lambert azimuthal equal-area on WGS84,
-#: centred on the region, so buffers are also near true distance: < 0.5 % off at the edges).
-EQUAL_AREA_CRS = "+proj=laea +lat_0=34.5 +lon_0=42 +datum=WGS84 +units=m +no_defs"
-#: Border simplification (metres): about half a screen pixel at the map's default zoom.
-BORDER_TOLERANCE_M = 1000.0
-#: Segments per quarter circle for the reach circles (a 24-gon: ~8 km sides at 30 km).
-CIRCLE_QUAD_SEGS = 6
-#: Segments per quarter circle for the outer-reach circles (a 48-gon: ~13 km sides at 100 km).
-OUTER_CIRCLE_QUAD_SEGS = 12
-#: Decimal places of GeoJSON coordinates (1e-4 degree ~ 10 m).
+REACH_KM: dict[str, float] = {"city": 34.0, "town": 23.0, "area": 19.0, "village": 12.0, "site": 12.0}
+DEFAULT_REACH_KM = 15.0
+#: Support-zone land farther than this (km) from every place in the gazetteer stays unassigned.
+OUTER_REACH_KM = landmodel.SUPPORT_MAX_KM
+#: Give land enclosed by one side alone (a hole in its zone, away from the outer border) to that side, as inferred.
+FILL_ENCLOSED = True
+#: Share of a pocket's border that one side must hold for the pocket to be filled.
+ENCLOSED_SHARE = 0.8
+#: Largest pocket (km2) filled that way: larger ones stay unassigned (desert nobody is known to hold).
+ENCLOSED_MAX_KM2 = 5000.0
+#: Spread the rest of a governorate's people over its assigned land only (True) or over all its land,
+#: counting the unassigned share for nobody (False).
+REST_OVER_ASSIGNED = False
+#: Side (degrees, about) of the tiles whose partial unions are cached across dates.
+TILE_DEG = 1.0
+#: Decimal places of GeoJSON coordinates (1e-4 degree ~ 10 m); geometry is snapped to this grid.
 COORD_DECIMALS = 4
-
-_COUNTRY_A3 = {"SY": "SYR", "IQ": "IRQ"}
-_MARGIN_M = 5000.0
-#: How far (m) a circle's arc runs past the edge of its own cell, so that it is noded there.
-_NODE_OVERSHOOT_M = 50.0
-#: The zones of a cell: within the reach, from the reach to the outer reach, beyond.
-_CORE, _RING, _BEYOND = 0, 1, 2
+_GRID = 10.0 ** -COORD_DECIMALS
+#: Columns of :attr:`Snapshot.details`.
+DETAIL_COLUMNS = ["controller", "area_km2", "held_km2", "inferred_km2", "contested_km2", "places",
+                  "contested_places", "population", "places_population", "rest_population"]
 
 
 @dataclass(frozen=True)
@@ -96,11 +95,24 @@ class Snapshot:
     """The zones of control on one date (shared, cached objects: do not mutate them).
 
     ``geojson`` is a FeatureCollection in EPSG:4326 with one feature per class of
-    :data:`TERRITORY_CLASSES` (each controller, ``CONTESTED`` and ``UNASSIGNED``), with
-    properties ``controller, label, color, area_km2, population, places``; an empty class
-    has an empty MultiPolygon. ``areas`` has one row per class (also zero rows).
+    :data:`TERRITORY_CLASSES`, properties ``controller, label, color, area_km2, population,
+    places``; an empty class has an empty MultiPolygon. Each controller's feature includes
+    its contested and inferred land; the ``CONTESTED`` feature is an overlay on top of its
+    holders (drawn last among the held classes), ``UNASSIGNED`` the land nobody is given.
+    ``areas`` has one row per class: ``controller, area_km2, places, population``; the
+    controller rows and ``UNASSIGNED`` add up to both countries, ``CONTESTED`` is the part
+    of the controllers' figures under offensive or siege (counted in both).
     ``geometries`` maps each class to its shapely geometry (EPSG:4326).
     ``state_date`` is the change date the state dates from (<= ``date``).
+
+    Overlays (new in territory v2):
+
+    - ``contested``: the contested land (same as ``geometries[CONTESTED]``);
+    - ``inferred``: controller -> the part of its land not within reach of one of its places
+      (roads, rivers, support zones, enclosed pockets), to be drawn lighter;
+    - ``overlays``: a FeatureCollection of both, one feature per (kind, controller) with
+      properties ``kind`` (``"INFERRED"`` or ``"CONTESTED"``), ``controller, label, color, area_km2``;
+    - ``details``: per class, :data:`DETAIL_COLUMNS` (held/inferred/contested km2, people in places and the rest).
     """
 
     date: pd.Timestamp
@@ -108,147 +120,44 @@ class Snapshot:
     areas: pd.DataFrame
     geometries: dict
     state_date: pd.Timestamp | None = None
+    contested: object = None
+    inferred: dict = field(default_factory=dict)
+    overlays: dict = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
+    details: pd.DataFrame | None = None
 
 
 def _reach_m(kinds: pd.Series) -> np.ndarray:
     return kinds.map(REACH_KM).fillna(DEFAULT_REACH_KM).to_numpy(dtype=float) * 1000.0
 
 
-def _countries(basemap_dir: Path, to_laea) -> dict[str, shapely.Geometry]:
-    """Syria and Iraq in the equal-area projection, simplified together (shared border kept)."""
-    try:
-        layer = basemap.layer("countries", Path(basemap_dir))
-    except OSError as err:
-        raise TerritoryError(f"cannot read the country borders in {basemap_dir}: {err}; "
-                             "restore data/basemap/ from ../shared/data/") from err
-    found = {f["properties"].get("adm0_a3"): shape(f["geometry"]) for f in layer["features"]}
-    missing = [a3 for a3 in _COUNTRY_A3.values() if a3 not in found]
-    if missing:
-        raise TerritoryError(f"{basemap_dir}/{basemap.LAYER_FILES['countries']} has no feature with adm0_a3 "
-                             f"{', '.join(missing)}; restore it from ../shared/data/")
-    codes = list(_COUNTRY_A3)
-    geoms = np.array([shapely.transform(found[_COUNTRY_A3[c]], to_laea, interleaved=False) for c in codes])
-    simple = shapely.make_valid(shapely.coverage_simplify(geoms, BORDER_TOLERANCE_M))
-    return dict(zip(codes, simple))
-
-
-def _generators(places: pd.DataFrame, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One Voronoi generator per distinct (country, point): ``gen_of_place``, ``first_place_of_gen``."""
-    key = places["country"].astype(str) + "|" + np.round(xy[:, 0]).astype(np.int64).astype(str) + "|" \
-        + np.round(xy[:, 1]).astype(np.int64).astype(str)
-    codes, uniques = pd.factorize(key)
-    first = np.array([int(np.flatnonzero(codes == g)[0]) for g in range(len(uniques))], dtype=np.int64)
-    return codes.astype(np.int64), first
-
-
-@dataclass(frozen=True)
-class _Partition:
-    """The static cut of both countries: faces (equal-area metres) and what each belongs to."""
-
-    faces: np.ndarray          # shapely Polygons, an exact coverage of both countries
-    face_gen: np.ndarray       # the generator whose Voronoi cell holds each face, -1 if its country has none
-    face_zone: np.ndarray      # CORE (within reach), RING (reach..outer reach) or BEYOND
-    gen_of_place: np.ndarray   # generator of each place
-    first_place: np.ndarray    # the place that labels each generator
-    neighbours: np.ndarray     # (k, 2) generator pairs whose cells share an edge (also across the border)
-    countries: dict
-
-
-def _arcs(centres: np.ndarray, radius_m: np.ndarray, cells: np.ndarray, margin, quad_segs: int) -> list:
-    """Each circle's arc inside its own cell (a hair wider, so the arc crosses the cell's edge and is noded there)."""
-    circles = shapely.buffer(shapely.points(centres), radius_m, quad_segs=quad_segs)
-    arcs = shapely.intersection(shapely.boundary(circles), shapely.buffer(cells, _NODE_OVERSHOOT_M))
-    return list(shapely.intersection(arcs, margin))
-
-
-def _neighbour_pairs(faces: np.ndarray, face_gen: np.ndarray) -> np.ndarray:
-    """Pairs of generators whose cells share an edge, read off the faces' shared segments.
-
-    The faces come from one noded arrangement, so two faces that touch along an edge hold
-    exactly the same segment; a point contact is not a neighbour.
-    """
-    rings, ring_face = shapely.get_rings(faces, return_index=True)
-    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
-    same = ring_of[1:] == ring_of[:-1]
-    a, b = xy[:-1][same], xy[1:][same]
-    seg_face = ring_face[ring_of[:-1][same]]
-    swap = (a[:, 0] > b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] > b[:, 1]))
-    lo, hi = np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)
-    _, seg = np.unique(np.column_stack([lo, hi]), axis=0, return_inverse=True)
-    order = np.argsort(seg.ravel(), kind="stable")
-    seg, seg_face = seg.ravel()[order], seg_face[order]
-    shared = np.flatnonzero(seg[1:] == seg[:-1])
-    g1, g2 = face_gen[seg_face[shared]], face_gen[seg_face[shared + 1]]
-    keep = (g1 >= 0) & (g2 >= 0) & (g1 != g2)
-    pairs = np.sort(np.column_stack([g1[keep], g2[keep]]), axis=1)
-    return np.unique(pairs, axis=0) if len(pairs) else np.empty((0, 2), dtype=np.int64)
-
-
-def _build_faces(places: pd.DataFrame, basemap_dir: Path) -> _Partition:
-    """Cut both countries into faces, each inside one place's cell and one zone of it."""
-    to_laea = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True).transform
-    countries = _countries(basemap_dir, to_laea)
-    x, y = to_laea(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
-    xy = np.column_stack([x, y]) if len(places) else np.empty((0, 2))
-    gen_of_place, first = _generators(places, xy)
-    gen_xy = xy[first] if len(first) else np.empty((0, 2))
-    gen_country = places["country"].to_numpy(dtype=object)[first] if len(first) else np.array([], dtype=object)
-    reach = _reach_m(places["kind"])
-    gen_reach = np.zeros(len(first))
-    np.maximum.at(gen_reach, gen_of_place, reach)
-    gen_outer = np.maximum(gen_reach, OUTER_REACH_KM * 1000.0)
-
-    # Lines run a little past each border (clipped to a buffer), so that they cross it and
-    # are noded there: a line clipped exactly at the border would end a hair short of it and
-    # be dropped by polygonize as a dangle. Faces outside both countries are dropped below.
-    lines = [shapely.boundary(g) for g in countries.values()]
-    for code, country in countries.items():
-        idx = np.flatnonzero(gen_country == code)
-        if not len(idx):
-            continue
-        margin = shapely.buffer(country, _MARGIN_M)
-        if len(idx) >= 2:
-            cells = shapely.voronoi_polygons(shapely.multipoints(gen_xy[idx]), extend_to=margin, ordered=True)
-            cells = np.asarray(shapely.get_parts(cells))
-            lines.extend(shapely.intersection(shapely.boundary(cells), margin))
-        else:
-            cells = np.array([margin])
-        lines.extend(_arcs(gen_xy[idx], gen_reach[idx], cells, margin, CIRCLE_QUAD_SEGS))
-        lines.extend(_arcs(gen_xy[idx], gen_outer[idx], cells, margin, OUTER_CIRCLE_QUAD_SEGS))
-    noded = shapely.union_all([ln for ln in lines if not ln.is_empty])
-    faces = np.asarray(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
-    probe = shapely.point_on_surface(faces)
-    px, py = shapely.get_coordinates(probe).T
-
-    face_gen = np.full(len(faces), -1, dtype=np.int64)
-    face_zone = np.full(len(faces), _BEYOND, dtype=np.int8)
-    keep = np.zeros(len(faces), dtype=bool)
-    for code, country in countries.items():
-        inside = shapely.contains_xy(country, px, py) & ~keep
-        keep |= inside
-        idx = np.flatnonzero(gen_country == code)
-        if not len(idx) or not inside.any():
-            continue
-        d2 = (px[inside, None] - gen_xy[idx, 0]) ** 2 + (py[inside, None] - gen_xy[idx, 1]) ** 2
-        near = d2.argmin(axis=1)
-        dist = np.sqrt(d2[np.arange(len(near)), near])
-        rows = np.flatnonzero(inside)
-        face_gen[rows] = idx[near]
-        face_zone[rows] = np.where(dist <= gen_reach[idx][near], _CORE,
-                                   np.where(dist <= gen_outer[idx][near], _RING, _BEYOND))
-    faces, face_gen, face_zone = faces[keep], face_gen[keep], face_zone[keep]
-    return _Partition(faces, face_gen, face_zone, gen_of_place, first, _neighbour_pairs(faces, face_gen), countries)
-
-
-def _ring_coords(ring) -> list:
-    return np.round(shapely.get_coordinates(ring), COORD_DECIMALS).tolist()
+def _round(geom):
+    """``geom`` with coordinates rounded to the GeoJSON grid, repaired only if rounding broke it."""
+    if geom is None or geom.is_empty:
+        return shapely.MultiPolygon()
+    rounded = shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
+    if shapely.is_valid(rounded):
+        return rounded
+    snapped = shapely.set_precision(geom, _GRID)
+    snapped = snapped if shapely.is_valid(snapped) else shapely.make_valid(snapped)
+    return shapely.transform(snapped, lambda xy: np.round(xy, COORD_DECIMALS))
 
 
 def _geojson_geometry(geom) -> dict:
-    """A (Multi)Polygon as a GeoJSON MultiPolygon with rounded coordinates (empty: no polygons)."""
-    polys = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
-    return {"type": "MultiPolygon", "coordinates": [
-        [_ring_coords(p.exterior)] + [_ring_coords(r) for r in p.interiors] for p in polys]}
+    """A (Multi)Polygon as a GeoJSON MultiPolygon (empty: no polygons); pass it through :func:`_round` first."""
+    polys = [q for p in shapely.get_parts(geom) for q in shapely.get_parts(p)
+             if q.geom_type == "Polygon" and not q.is_empty]
+    if not polys:
+        return {"type": "MultiPolygon", "coordinates": []}
+    rings, ring_poly = shapely.get_rings(np.array(polys, dtype=object), return_index=True)
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    flat = xy.tolist()
+    ends = np.cumsum(np.bincount(ring_of, minlength=len(rings))).tolist()
+    coords: list[list] = [[] for _ in polys]
+    start = 0
+    for i, end in enumerate(ends):
+        coords[ring_poly[i]].append(flat[start:end])
+        start = end
+    return {"type": "MultiPolygon", "coordinates": coords}
 
 
 def feature_collection(geometries: dict, areas: pd.DataFrame, geojson_geometries: dict | None = None) -> dict:
@@ -258,7 +167,7 @@ def feature_collection(geometries: dict, areas: pd.DataFrame, geojson_geometries
     """
     features = []
     for row in areas.itertuples(index=False):
-        gj = (geojson_geometries or {}).get(row.controller) or _geojson_geometry(geometries[row.controller])
+        gj = (geojson_geometries or {}).get(row.controller) or _geojson_geometry(_round(geometries[row.controller]))
         features.append({
             "type": "Feature",
             "geometry": gj,
@@ -280,7 +189,19 @@ def _union(faces: np.ndarray) -> shapely.Geometry:
     try:
         return shapely.coverage_union_all(faces)
     except shapely.errors.GEOSException:  # not an exact coverage after all: robust overlay
-        return shapely.union_all(faces)
+        return shapely.union_all(shapely.make_valid(faces))
+
+
+@dataclass(frozen=True)
+class _State:
+    """Labels on one change date: per place and per face."""
+
+    place_cls: np.ndarray      # class index of each place's holder (never CONTESTED)
+    place_contested: np.ndarray
+    face_cls: np.ndarray       # class index of each face (a controller or UNASSIGNED)
+    face_inferred: np.ndarray
+    face_contested: np.ndarray
+    face_people: np.ndarray    # people of the rest of the governorates on each face
 
 
 class TerritoryModel:
@@ -290,7 +211,10 @@ class TerritoryModel:
     ----------
     places : the gazetteer (``place_id, lat, lon, country, kind, population, controller_2014``)
     events : the events (``date, place_id, event_type, controller_after``)
-    basemap_dir : folder holding ``ne_10m_admin0_region.geojson``
+    basemap_dir : folder holding ``ne_10m_admin0_region.geojson`` (and the governorates)
+    routes : the curated roads (:func:`frontline.landmodel.load_routes`); default ``data/routes.csv``
+    admin_population : governorate totals (:func:`frontline.population.load_admin_population`);
+        default ``data/admin_population.csv``
 
     Examples
     --------
@@ -302,31 +226,42 @@ class TerritoryModel:
     2
     """
 
-    def __init__(self, places: pd.DataFrame, events: pd.DataFrame, basemap_dir=config.BASEMAP_DIR):
+    def __init__(self, places: pd.DataFrame, events: pd.DataFrame, basemap_dir=config.BASEMAP_DIR,
+                 routes: pd.DataFrame | None = None, admin_population: pd.DataFrame | None = None):
         self.places = places.reset_index(drop=True)
         self.timeline = ControlTimeline(self.places, events)
-        part = _build_faces(self.places, Path(basemap_dir))
-        self._face_gen = part.face_gen
-        self._face_zone = part.face_zone
-        self._gen_of_place = part.gen_of_place
-        self._gen_first_place = part.first_place
+        self.routes = landmodel.load_routes() if routes is None else routes
+        land = landmodel.build_land(self.places, _reach_m(self.places["kind"]), Path(basemap_dir), self.routes)
+        self._land = land
+        self._gen_of_place = land.gen_of_place
+        self._gen_first_place = land.first_place
         #: Generator pairs whose cells share an edge (within a country or across the border).
-        self._neighbours = part.neighbours
-        self._face_area_km2 = shapely.area(part.faces) / 1e6
-        to_wgs = pyproj.Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True).transform
-        self._faces = np.asarray(shapely.transform(part.faces,
-                                                   lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1]))))
-        self.countries = part.countries
-        self.country_area_km2 = float(sum(shapely.area(g) for g in part.countries.values()) / 1e6)
+        self._neighbours = land.neighbours
+        self._face_area_km2 = shapely.area(land.faces) / 1e6
+        self._to_wgs = pyproj.Transformer.from_crs(EQUAL_AREA_CRS, "EPSG:4326", always_xy=True).transform
+        #: The faces in the equal-area projection (unions are made there, then projected).
+        self._faces = land.faces
+        self.countries = land.countries
+        self.country_area_km2 = float(sum(shapely.area(g) for g in land.countries.values()) / 1e6)
         self._population = pd.to_numeric(self.places.get("population"), errors="coerce").fillna(0).to_numpy(np.int64)
+        table = population.load_admin_population() if admin_population is None else admin_population
+        self._rest = population.rest_of_governorates(land.admins, land.place_admin, self._population, table)
         self._class_index = {c: i for i, c in enumerate(TERRITORY_CLASSES)}
+        self._n_ctrl = len(vocab.CONTROLLERS)
         lo = int(_day([vocab.PERIOD_START])[0])
         days = sorted({lo, *(int(d) for d in _day(self.timeline.change_dates) if int(d) >= lo)})
         self._state_days = np.array(days, dtype=np.int64)
         self._cache: dict[int, Snapshot] = {}
         self._by_labels: dict[bytes, Snapshot] = {}
-        self._unassigned = None
-        self._class_geoms: dict[tuple[int, bytes], tuple] = {}
+        self._geoms: dict[tuple, tuple] = {}
+        self._always: np.ndarray | None = None
+        self._states: dict[int, _State] = {}
+        self._block_parts: dict[int, np.ndarray] = {}
+        #: Faces grouped in tiles of TILE_DEG (by a point inside each face), for cached partial unions.
+        cx, cy = shapely.get_coordinates(shapely.point_on_surface(self._faces)).T if len(self._faces) else ([], [])
+        self._face_tile = (np.floor(np.asarray(cx) / (TILE_DEG * 111e3)) * 1000
+                           + np.floor(np.asarray(cy) / (TILE_DEG * 111e3))).astype(np.int64)
+        self._tile_parts: dict[tuple, np.ndarray] = {}
 
     def neighbours_of(self, place_id: str) -> list[str]:
         """The places whose cells share an edge with ``place_id``'s cell, sorted (one per cell).
@@ -347,57 +282,140 @@ class TerritoryModel:
         """The dates on which the state can change (2014-01-01 plus every change date)."""
         return [pd.Timestamp(np.datetime64(int(d), "D")) for d in self._state_days]
 
-    def _place_classes(self, day: int) -> np.ndarray:
-        """Class index of every place on ``day`` (a change date)."""
+    def _state(self, day: int) -> _State:
+        """Labels of every place and face on ``day`` (a change date)."""
+        land = self._land
         controller, _, contested = self.timeline.state_arrays(pd.Timestamp(np.datetime64(day, "D")))
-        cls = pd.Series(controller).map(self._class_index).fillna(self._class_index[UNASSIGNED]).to_numpy(np.int64, copy=True)
-        cls[contested] = self._class_index[CONTESTED]
-        return cls
+        unassigned = self._class_index[UNASSIGNED]
+        place_cls = pd.Series(controller).map(self._class_index).fillna(unassigned).to_numpy(np.int64, copy=True)
+        place_cls[place_cls >= self._n_ctrl] = unassigned
+        first = self._gen_first_place
+        gen_cls = place_cls[first] if len(first) else np.array([], dtype=np.int64)
+        gen_contested = contested[first] if len(first) else np.array([], dtype=bool)
 
-    def _behind_the_lines(self, gen_cls: np.ndarray) -> np.ndarray:
-        """Per generator: it is held (not contested), has neighbours, and every one has the same class."""
-        a, b = self._neighbours[:, 0], self._neighbours[:, 1]
-        ok = (gen_cls < len(vocab.CONTROLLERS)) & (np.bincount(np.r_[a, b], minlength=len(gen_cls)) > 0)
-        differ = gen_cls[a] != gen_cls[b]
-        ok[a[differ]] = False
-        ok[b[differ]] = False
-        return ok
+        face_cls = np.full(len(land.faces), unassigned, dtype=np.int64)
+        inferred = np.zeros(len(land.faces), dtype=bool)
+        if len(land.tri_gens):  # support zones: three places of one side
+            t = gen_cls[land.tri_gens]
+            tri_cls = np.where((t[:, 0] == t[:, 1]) & (t[:, 1] == t[:, 2]) & (t[:, 0] < self._n_ctrl), t[:, 0], -1)
+            ft = np.where(land.face_tri >= 0, tri_cls[np.maximum(land.face_tri, 0)], -1)
+            ok = (ft >= 0) & ~land.face_beyond
+            face_cls[ok] = ft[ok]
+            inferred[ok] = True
+        core = land.face_core >= 0
+        face_cls[core] = gen_cls[land.face_core[core]]
+        inferred[core] = False
+        from_core = core.copy()
+        if len(land.corr_face):  # corridors: both ends of a road segment held by one side
+            a, b = gen_cls[land.seg_gens[:, 0]], gen_cls[land.seg_gens[:, 1]]
+            seg_cls = np.where((a == b) & (a < self._n_ctrl), a, -1)[land.corr_seg]
+            ok = (seg_cls >= 0) & ~land.face_inner[land.corr_face]
+            f = land.corr_face[ok]
+            from_core[f] &= face_cls[f] == seg_cls[ok]  # a road passing another side's place beyond its inner core
+            face_cls[f] = seg_cls[ok]
+            inferred[f] = True  # a road between two places: inferred, like the support zones
+        if FILL_ENCLOSED:
+            self._fill_enclosed(face_cls, inferred)
+        face_contested = np.zeros(len(land.faces), dtype=bool)
+        face_contested[from_core] = gen_contested[land.face_core[from_core]] & (face_cls[from_core] < self._n_ctrl)
 
-    def _face_classes(self, place_cls: np.ndarray) -> np.ndarray:
-        """Class of every face: a core takes its place's class, a ring only behind the lines."""
-        gen_cls = place_cls[self._gen_first_place] if len(place_cls) else np.array([], dtype=np.int64)
-        out = np.full(len(self._face_gen), self._class_index[UNASSIGNED], dtype=np.int64)
-        core = self._face_zone == _CORE
-        out[core] = gen_cls[self._face_gen[core]]
-        ring = self._face_zone == _RING
-        ring[ring] = self._behind_the_lines(gen_cls)[self._face_gen[ring]]
-        out[ring] = gen_cls[self._face_gen[ring]]
-        return out
+        # the rest of each governorate's people, spread over its land by area (REST_OVER_ASSIGNED)
+        people = np.zeros(len(land.faces))
+        if len(land.admin_face):
+            held = face_cls[land.admin_face] < self._n_ctrl
+            over = held if REST_OVER_ASSIGNED else np.ones_like(held)
+            assigned = np.bincount(land.admin_idx[over], weights=land.admin_km2[over], minlength=len(self._rest))
+            share = np.divide(self._rest, assigned, out=np.zeros_like(self._rest), where=assigned > 0)
+            np.add.at(people, land.admin_face[held], land.admin_km2[held] * share[land.admin_idx[held]])
+        return _State(place_cls, contested & (place_cls < self._n_ctrl), face_cls, inferred, face_contested, people)
 
-    def _areas(self, place_cls: np.ndarray, face_cls: np.ndarray) -> pd.DataFrame:
+    def _fill_enclosed(self, face_cls: np.ndarray, inferred: np.ndarray) -> None:
+        """Give each pocket of unassigned land (at most ENCLOSED_MAX_KM2, off the outer border) that one side
+        surrounds for at least ENCLOSED_SHARE of its border to that side, as inferred land."""
+        unassigned = self._class_index[UNASSIGNED]
+        pairs = self._land.face_pairs
+        if not len(pairs):
+            return
+        u = face_cls == unassigned
+        a, b = pairs[:, 0], pairs[:, 1]
+        both = u[a] & u[b]
+        ua, ub = a[both], b[both]
+        label = landmodel.components(len(face_cls), ua, ub)  # connected components of the unassigned faces
+        comp = np.where(u, label, -1)
+        # components on the outer border stay unassigned
+        open_comp = np.unique(comp[u & self._land.face_outer])
+        # the sides around each component, weighted by the length of border they share with it
+        edge = u[a] ^ u[b]
+        inner = np.where(u[a[edge]], a[edge], b[edge])
+        outer = np.where(u[a[edge]], b[edge], a[edge])
+        c, side, length = comp[inner], face_cls[outer], self._land.pair_m[edge]
+        n = len(face_cls)
+        per = np.zeros((n, len(TERRITORY_CLASSES)))
+        np.add.at(per, (c, side), length)
+        total = per.sum(axis=1)
+        best = per[:, :self._n_ctrl].argmax(axis=1)
+        share = np.divide(per[np.arange(n), best], total, out=np.zeros(n), where=total > 0)
+        ok = (share >= ENCLOSED_SHARE) & (total > 0)
+        ok[open_comp] = False
+        size = np.bincount(comp[u], weights=self._face_area_km2[u], minlength=n)
+        ok &= size <= ENCLOSED_MAX_KM2
+        single = np.column_stack([np.flatnonzero(ok), best[ok]])
+        if not len(single):
+            return
+        fill = np.full(len(face_cls), -1, dtype=np.int64)
+        fill[single[:, 0]] = single[:, 1]
+        target = np.where(u, fill[np.maximum(comp, 0)], -1)
+        ok = target >= 0
+        face_cls[ok] = target[ok]
+        inferred[ok] = True
+
+    def _details(self, st: _State) -> pd.DataFrame:
         n = len(TERRITORY_CLASSES)
+        con = self._class_index[CONTESTED]
+        w = self._face_area_km2
+        area = np.bincount(st.face_cls, weights=w, minlength=n)
+        inferred = np.bincount(st.face_cls[st.face_inferred], weights=w[st.face_inferred], minlength=n)
+        contested = np.bincount(st.face_cls[st.face_contested], weights=w[st.face_contested], minlength=n)
+        places = np.bincount(st.place_cls, minlength=n).astype(np.int64)
+        cplaces = np.bincount(st.place_cls[st.place_contested], minlength=n).astype(np.int64)
+        ppop = np.bincount(st.place_cls, weights=self._population, minlength=n)
+        rest = np.bincount(st.face_cls, weights=st.face_people, minlength=n)
+        area[con], contested[con] = contested.sum(), contested.sum()
+        places[con], cplaces[con] = cplaces.sum(), cplaces.sum()
+        ppop[con] = self._population[st.place_contested].sum()
+        rest[con] = st.face_people[st.face_contested].sum()
+        unassigned = self._class_index[UNASSIGNED]
+        rest[unassigned] = 0.0  # people on unassigned land are counted for nobody
         return pd.DataFrame({
             "controller": list(TERRITORY_CLASSES),
-            "area_km2": np.bincount(face_cls, weights=self._face_area_km2, minlength=n).round(1),
-            "places": np.bincount(place_cls, minlength=n).astype(np.int64),
-            "population": np.bincount(place_cls, weights=self._population, minlength=n).astype(np.int64),
-        })
+            "area_km2": area.round(1),
+            "held_km2": (area - np.where(np.arange(n) == con, 0, inferred)).round(1),
+            "inferred_km2": np.where(np.arange(n) == con, 0, inferred).round(1),
+            "contested_km2": contested.round(1),
+            "places": places,
+            "contested_places": cplaces,
+            "population": (ppop + rest).round().astype(np.int64),
+            "places_population": ppop.round().astype(np.int64),
+            "rest_population": rest.round().astype(np.int64),
+        })[DETAIL_COLUMNS]
+
+    @staticmethod
+    def _areas(details: pd.DataFrame) -> pd.DataFrame:
+        return details[["controller", "area_km2", "places", "population"]].reset_index(drop=True)
 
     def areas_on(self, when) -> pd.DataFrame:
         """``controller, area_km2, places, population`` on ``when`` without building polygons."""
-        place_cls = self._place_classes(self._state_day(when))
-        return self._areas(place_cls, self._face_classes(place_cls))
+        return self._areas(self._details(self._state(self._state_day(when))))
 
     def area_series(self) -> pd.DataFrame:
         """Areas per change date: ``date, controller, area_km2, population, places`` (for charts).
 
         One row per (state date, class), classes as in :data:`TERRITORY_CLASSES`; a state
-        holds from its date until the next one.
+        holds from its date until the next one. ``CONTESTED`` rows overlap their holders' rows.
         """
         frames = []
         for day in self._state_days:
-            place_cls = self._place_classes(int(day))
-            frame = self._areas(place_cls, self._face_classes(place_cls))
+            frame = self._areas(self._details(self._state(int(day))))
             frame.insert(0, "date", pd.Timestamp(np.datetime64(int(day), "D")))
             frames.append(frame)
         out = pd.concat(frames, ignore_index=True)
@@ -409,35 +427,80 @@ class TerritoryModel:
         i = int(np.searchsorted(self._state_days, day, side="right")) - 1
         return int(self._state_days[max(i, 0)])
 
-    def _class_geometry(self, i: int, mask: np.ndarray) -> tuple:
-        """Union of the faces in ``mask`` and its GeoJSON, cached: most classes do not change on a date."""
-        key = (i, np.packbits(mask).tobytes())
-        hit = self._class_geoms.get(key)
+    def _blocks(self) -> np.ndarray:
+        """Per face, the class it has on every state date, -1 if it changes (computed once)."""
+        if self._always is None:
+            states = self._states or {int(d): self._state(int(d)) for d in self._state_days}
+            first = states[int(self._state_days[0])].face_cls
+            always = first.copy()
+            for st in states.values():
+                always[st.face_cls != first] = -1
+            self._always = always
+        return self._always
+
+    def _tiled(self, mask: np.ndarray) -> np.ndarray:
+        """The faces in ``mask`` merged tile by tile (each tile's union cached: most tiles do not change on a date)."""
+        out = []
+        for tile in np.unique(self._face_tile[mask]):
+            sel = mask & (self._face_tile == tile)
+            key = (int(tile), np.packbits(sel).tobytes())
+            hit = self._tile_parts.get(key)
+            if hit is None:
+                hit = self._tile_parts[key] = np.asarray(shapely.get_parts(_union(self._faces[sel])))
+            out.append(hit)
+        return np.concatenate(out) if out else self._faces[:0]
+
+    def _parts(self, mask: np.ndarray, cls: int | None) -> np.ndarray:
+        """The faces in ``mask``, with those of ``cls`` on every date replaced by their union (computed once)."""
+        if cls is None or (self._always is None and not self._states):  # a single date: no need to scan them all
+            return self._tiled(mask)
+        block = self._blocks() == cls
+        if not block.any():
+            return self._tiled(mask)
+        if cls not in self._block_parts:
+            self._block_parts[cls] = np.asarray(shapely.get_parts(_union(self._faces[block])))
+        return np.concatenate([self._block_parts[cls], self._tiled(mask & ~block)])
+
+    def _geometry(self, kind: str, mask: np.ndarray, cls: int | None = None) -> tuple:
+        """Union of the faces in ``mask`` and its GeoJSON (on the rounding grid), cached by mask."""
+        key = (kind, np.packbits(mask).tobytes())
+        hit = self._geoms.get(key)
         if hit is None:
-            if TERRITORY_CLASSES[i] == UNASSIGNED:
-                beyond = self._face_zone == _BEYOND
-                if self._unassigned is None:  # the land beyond every outer reach never changes: union it once
-                    self._unassigned = _union(self._faces[beyond])
-                extra = self._faces[mask & ~beyond]
-                geom = _union(np.append(extra, self._unassigned)) if len(extra) else self._unassigned
-            else:
-                geom = _union(self._faces[mask])
-            hit = self._class_geoms[key] = (geom, _geojson_geometry(geom))
+            to_wgs = self._to_wgs
+            geom = shapely.transform(_union(self._parts(mask, cls)), lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1])))
+            if not shapely.is_valid(geom):
+                geom = shapely.make_valid(geom)
+            hit = self._geoms[key] = (geom, _geojson_geometry(_round(geom)))
         return hit
 
     def _build(self, day: int) -> Snapshot:
-        place_cls = self._place_classes(day)
-        face_cls = self._face_classes(place_cls)
-        key = face_cls.tobytes() + place_cls.tobytes()
+        st = self._states.get(day) or self._state(day)
+        key = st.face_cls.tobytes() + st.place_cls.tobytes() + np.packbits(st.face_inferred).tobytes() \
+            + np.packbits(st.face_contested).tobytes() + np.packbits(st.place_contested).tobytes()
         state_date = pd.Timestamp(np.datetime64(day, "D"))
         if key in self._by_labels:
             return dataclasses.replace(self._by_labels[key], date=state_date, state_date=state_date)
-        geometries, geojson_geometries = {}, {}
+        details = self._details(st)
+        areas = self._areas(details)
+        geometries, gj = {}, {}
         for i, cls in enumerate(TERRITORY_CLASSES):
-            geometries[cls], geojson_geometries[cls] = self._class_geometry(i, face_cls == i)
-        areas = self._areas(place_cls, face_cls)
-        snap = Snapshot(state_date, feature_collection(geometries, areas, geojson_geometries), areas, geometries,
-                        state_date)
+            mask = st.face_contested if cls == CONTESTED else st.face_cls == i
+            geometries[cls], gj[cls] = self._geometry("class", mask, None if cls == CONTESTED else i)
+        inferred, overlay_features = {}, []
+        by_class = details.set_index("controller")
+        for i, cls in enumerate(vocab.CONTROLLERS):
+            mask = (st.face_cls == i) & st.face_inferred
+            inferred[cls], g = self._geometry("inferred", mask)
+            if mask.any():
+                overlay_features.append(_overlay_feature(INFERRED, cls, g, by_class.loc[cls, "inferred_km2"]))
+        for i, cls in enumerate(vocab.CONTROLLERS):
+            mask = (st.face_cls == i) & st.face_contested
+            if mask.any():
+                overlay_features.append(_overlay_feature(CONTESTED, cls, self._geometry("contested", mask)[1],
+                                                         by_class.loc[cls, "contested_km2"]))
+        snap = Snapshot(state_date, feature_collection(geometries, areas, gj), areas, geometries, state_date,
+                        contested=geometries[CONTESTED], inferred=inferred,
+                        overlays={"type": "FeatureCollection", "features": overlay_features}, details=details)
         self._by_labels[key] = snap
         return snap
 
@@ -455,7 +518,19 @@ class TerritoryModel:
 
     def build_all(self) -> int:
         """Build and cache every change date's snapshot; return how many states there are."""
-        for day in self._state_days:
-            if int(day) not in self._cache:
-                self._cache[int(day)] = self._build(int(day))
+        todo = [int(d) for d in self._state_days if int(d) not in self._cache]
+        self._states = {day: self._state(day) for day in todo}  # shared with _blocks, dropped after
+        try:
+            for day in todo:
+                self._cache[day] = self._build(day)
+        finally:
+            self._states = {}
         return len(self._state_days)
+
+
+def _overlay_feature(kind: str, controller: str, geometry: dict, area_km2: float) -> dict:
+    what = "inferred (roads, rivers and land between its places)" if kind == INFERRED else \
+        "contested (offensive or siege)"
+    return {"type": "Feature", "geometry": geometry, "properties": {
+        "kind": kind, "controller": controller, "label": f"{vocab.CONTROLLER_LABELS[controller]}: {what}",
+        "color": TERRITORY_COLORS[controller], "area_km2": round(float(area_km2), 1)}}

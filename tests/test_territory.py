@@ -16,13 +16,19 @@ from frontline import config, vocab
 from frontline.cli import main
 from frontline.data import load
 from frontline.errors import DateError
-from frontline.territory import (CONTESTED, OUTER_REACH_KM, REACH_KM, TERRITORY_CLASSES, UNASSIGNED, Snapshot,
-                                 TerritoryError, TerritoryModel)
+from frontline.landmodel import CORRIDOR_HALF_WIDTH_KM, load_routes, missing_places
+from frontline.territory import (CONTESTED, DETAIL_COLUMNS, INFERRED, OUTER_REACH_KM, REACH_KM, TERRITORY_CLASSES,
+                                 UNASSIGNED, Snapshot, TerritoryError, TerritoryModel)
 
 GEOD = pyproj.Geod(ellps="WGS84")
 FIXTURE_DATES = ["2014-01-01", "2014-06-10", "2014-10-01", "2015-06-01", "2016-11-01", "2017-10-20", "2019-03-23"]
 #: tests/fixtures/territory/: Rutba in the Anbar desert and the places around it. ISIS takes Rutba
 #: alone, then its Iraqi neighbours, then Abu Kamal across the border; then Haditha is contested and retaken.
+#: The fixture models use one road, Ramadi-Rutba-al-Walid, and no governorate totals.
+ROAD = pd.DataFrame({"route_id": ["ramadi-rutba"], "name": ["Ramadi-Rutba-al-Walid"],
+                     "place_ids": [["ramadi", "rutba", "al-walid"]], "source": ["test"], "notes": [""]})
+NO_ROADS = ROAD.iloc[:0]
+NO_TOTALS = pd.DataFrame({"country": [], "admin1": [], "population": [], "year": [], "source": [], "notes": []})
 RING_DATES = ["2014-01-01", "2014-06-21", "2014-06-22", "2014-07-01", "2014-07-03", "2014-09-01", "2014-10-01"]
 
 
@@ -35,7 +41,7 @@ def fixture_data():
 
 @pytest.fixture(scope="module")
 def model(fixture_data):
-    return TerritoryModel(fixture_data.places, fixture_data.events)
+    return TerritoryModel(fixture_data.places, fixture_data.events, routes=NO_ROADS, admin_population=NO_TOTALS)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +53,7 @@ def ring_data():
 
 @pytest.fixture(scope="module")
 def ring_model(ring_data):
-    return TerritoryModel(ring_data.places, ring_data.events)
+    return TerritoryModel(ring_data.places, ring_data.events, routes=ROAD, admin_population=NO_TOTALS)
 
 
 @pytest.fixture(scope="module")
@@ -74,26 +80,36 @@ def test_polygons_of_a_date_are_valid(request, which, day):
     assert set(snap.geometries) == set(TERRITORY_CLASSES)
     for cls, geom in snap.geometries.items():
         assert shapely.is_valid(geom), (cls, shapely.is_valid_reason(geom))
+    for f in snap.geojson["features"] + snap.overlays["features"]:
+        assert shapely.is_valid(shapely.geometry.shape(f["geometry"])), f["properties"]
+
+
+def _held(snap: Snapshot) -> list:
+    return [g for c, g in snap.geometries.items() if c != CONTESTED and not g.is_empty]
 
 
 @pytest.mark.parametrize("which, day", [("model", d) for d in FIXTURE_DATES] + [("ring_model", d) for d in RING_DATES])
-def test_polygons_of_a_date_do_not_overlap(request, which, day):
+def test_polygons_of_a_date_do_not_overlap_except_the_contested_overlay(request, which, day):
     model = request.getfixturevalue(which)
-    geoms = [g for g in model.snapshot(day).geometries.values() if not g.is_empty]
+    snap = model.snapshot(day)
+    geoms = _held(snap)
     total = sum(g.area for g in geoms)
     for i, a in enumerate(geoms):
         for b in geoms[i + 1:]:
             assert shapely.intersection(a, b).area < 1e-9 * total
+    held = shapely.union_all([g for c, g in snap.geometries.items() if c in vocab.CONTROLLERS])
+    assert shapely.difference(snap.contested, held).area < 1e-9 * total  # contested land is on its holder's
 
 
 @pytest.mark.parametrize("which, day", [("model", d) for d in FIXTURE_DATES] + [("ring_model", d) for d in RING_DATES])
 def test_polygons_of_a_date_cover_both_countries(request, which, day):
     model = request.getfixturevalue(which)
     snap = model.snapshot(day)
-    geodesic = sum(abs(GEOD.geometry_area_perimeter(g)[0]) for g in snap.geometries.values() if not g.is_empty) / 1e6
+    geodesic = sum(abs(GEOD.geometry_area_perimeter(g)[0]) for g in _held(snap)) / 1e6
     published = _published_country_km2()
     assert abs(geodesic - published) < 0.002 * published
-    assert abs(snap.areas["area_km2"].sum() - published) < 0.002 * published
+    partition = snap.areas[snap.areas["controller"] != CONTESTED]
+    assert abs(partition["area_km2"].sum() - published) < 0.002 * published
 
 
 def test_equal_area_projection_agrees_with_geodesic_area(model):
@@ -132,9 +148,13 @@ def _km(point: shapely.Point, places: pd.DataFrame) -> pd.Series:
 
 
 def _class_at(snap: Snapshot, point: shapely.Point) -> str:
-    held = [cls for cls, geom in snap.geometries.items() if geom.contains(point)]
+    held = [cls for cls, geom in snap.geometries.items() if cls != CONTESTED and geom.contains(point)]
     assert len(held) == 1, held
     return held[0]
+
+
+def _inferred_at(snap: Snapshot, point: shapely.Point) -> bool:
+    return any(g.contains(point) for g in snap.inferred.values())
 
 
 def test_neighbours_are_the_places_whose_cells_touch_also_across_the_border(ring_model):
@@ -148,25 +168,55 @@ def test_neighbours_of_an_unknown_place_is_refused(ring_model):
         ring_model.neighbours_of("atlantis")
 
 
+def _middle(places: pd.DataFrame, ids) -> shapely.Point:
+    """The centroid of the triangle between three places (lon/lat)."""
+    p = places.set_index("place_id").loc[list(ids)]
+    return shapely.Point(p["lon"].mean(), p["lat"].mean())
+
+
 @pytest.mark.parametrize("day, expected", [
-    ("2014-01-01", UNASSIGNED),  # Abu Kamal, across the border, is held by the Syrian government
-    ("2014-06-21", UNASSIGNED),  # Rutba alone among government towns
-    ("2014-06-22", UNASSIGNED),  # Haditha still held by the government
-    ("2014-07-01", UNASSIGNED),  # every Iraqi neighbour is ISIS's, Abu Kamal across the border is not
-    ("2014-07-03", "ISIS"),      # the place and every neighbour ISIS's: the ring is behind ISIS's lines
-    ("2014-09-01", UNASSIGNED),  # a neighbour (Haditha) is contested
-    ("2014-10-01", UNASSIGNED),  # a neighbour (Haditha) is held by the other side: a front line
+    ("2014-06-22", UNASSIGNED),  # al-Qaim is ISIS's; Haditha and Abu Kamal are not
+    ("2014-07-01", UNASSIGNED),  # Haditha too, but Abu Kamal across the border is the Syrian government's
+    ("2014-07-03", "ISIS"),      # all three ISIS's: the land between them is ISIS's support zone
+    ("2014-09-01", "ISIS"),      # Haditha under offensive is still ISIS's until it changes hands
+    ("2014-10-01", UNASSIGNED),  # Haditha retaken: a front line, nobody's
 ])
-def test_ring_beyond_the_reach_is_held_only_when_every_neighbour_has_the_same_holder(ring_model, ring_data, day,
-                                                                                     expected):
-    rutba = ring_data.places.set_index("place_id").loc["rutba"]
-    ring_point = _point_km(rutba["lat"], rutba["lon"], 90, 60)  # 60 km east of Rutba, in its cell
-    km = _km(ring_point, ring_data.places)
-    assert km.idxmin() == "rutba" and REACH_KM["town"] < km["rutba"] < OUTER_REACH_KM
+def test_land_enclosed_by_three_places_of_one_side_is_theirs_and_inferred(ring_model, ring_data, day, expected):
+    point = _middle(ring_data.places, ["al-qaim", "abu-kamal", "haditha"])
+    km = _km(point, ring_data.places)
+    assert km["abu-kamal"] > REACH_KM["city"] and km["al-qaim"] > REACH_KM["town"] and km.min() < OUTER_REACH_KM
     snap = ring_model.snapshot(day)
-    assert _class_at(snap, ring_point) == expected
-    core_point = _point_km(rutba["lat"], rutba["lon"], 90, 20)
-    assert _class_at(snap, core_point) == ("ISIS" if day >= "2014-06-21" else "IRAQI_GOVERNMENT")
+    assert _class_at(snap, point) == expected
+    assert _inferred_at(snap, point) == (expected != UNASSIGNED)
+
+
+@pytest.mark.parametrize("day, expected", [
+    ("2014-06-21", UNASSIGNED),  # Rutba ISIS's, al-Walid still the government's
+    ("2014-06-22", "ISIS"),      # both ends ISIS's: the road between them is
+    ("2014-10-01", "ISIS"),
+])
+def test_road_between_two_places_of_one_side_is_theirs_and_inferred(ring_model, ring_data, day, expected):
+    places = ring_data.places.set_index("place_id")
+    a, b = places.loc["rutba"], places.loc["al-walid"]
+    point = shapely.Point((a["lon"] + b["lon"]) / 2, (a["lat"] + b["lat"]) / 2)  # on the road, far from both
+    km = _km(point, ring_data.places)
+    assert km["rutba"] > REACH_KM["town"] and km["al-walid"] > REACH_KM["site"]
+    snap = ring_model.snapshot(day)
+    assert _class_at(snap, point) == expected
+    assert _inferred_at(snap, point) == (expected != UNASSIGNED)
+    core = _point_km(ring_data.places.set_index("place_id").loc["rutba", "lat"],
+                     ring_data.places.set_index("place_id").loc["rutba", "lon"], 90, REACH_KM["town"] / 2)
+    assert _class_at(snap, core) == "ISIS" and not _inferred_at(snap, core)  # land around a held place
+    off_road = _point_km(point.y, point.x, 0, CORRIDOR_HALF_WIDTH_KM + 15)
+    assert _class_at(snap, off_road) == UNASSIGNED
+
+
+def test_route_through_a_place_not_in_the_gazetteer_skips_it(ring_data, ring_model):
+    road = ROAD.assign(place_ids=[["ramadi", "atlantis", "rutba", "al-walid", "nowhere"]])
+    model = TerritoryModel(ring_data.places, ring_data.events, routes=road, admin_population=NO_TOTALS)
+    assert model.snapshot("2014-06-22").areas.equals(ring_model.snapshot("2014-06-22").areas)
+    assert missing_places(road, ring_data.places["place_id"]) == [("ramadi-rutba", "atlantis"),
+                                                                   ("ramadi-rutba", "nowhere")]
 
 
 def test_lone_town_among_enemies_holds_only_its_reach(ring_model, ring_data):
@@ -179,37 +229,64 @@ def test_lone_town_among_enemies_holds_only_its_reach(ring_model, ring_data):
 
 def test_place_with_no_neighbour_at_all_holds_only_its_reach(ring_data):
     alone = ring_data.places[ring_data.places["place_id"] == "rutba"]
-    model = TerritoryModel(alone, ring_data.events[ring_data.events["place_id"] == "rutba"])
+    model = TerritoryModel(alone, ring_data.events[ring_data.events["place_id"] == "rutba"], routes=ROAD,
+                           admin_population=NO_TOTALS)
     assert model.neighbours_of("rutba") == []
     assert 0.9 * math.pi * REACH_KM["town"] ** 2 < _areas(model.snapshot("2014-07-03"))["ISIS"] \
         <= math.pi * REACH_KM["town"] ** 2
 
 
 @pytest.mark.parametrize("day", RING_DATES)
-def test_no_land_farther_than_the_outer_reach_from_its_holders_places_is_held(ring_model, ring_data, day):
+def test_held_land_is_near_its_holders_places_or_on_their_road(ring_model, ring_data, day):
     snap = ring_model.snapshot(day)
     holders = ring_model.timeline.control_at(day).set_index("place_id")["controller"]
+    xy = ring_data.places.set_index("place_id")[["lon", "lat"]]
+    road = ROAD["place_ids"].iloc[0]
     for cls in vocab.CONTROLLERS:
         places = ring_data.places[ring_data.places["place_id"].map(holders) == cls]
+        held_road = [shapely.LineString([xy.loc[a], xy.loc[b]]) for a, b in zip(road[:-1], road[1:])
+                     if holders[a] == holders[b] == cls]
+        band = shapely.buffer(shapely.MultiLineString(held_road), (CORRIDOR_HALF_WIDTH_KM + 1) / 80) if held_road \
+            else shapely.Polygon()
         for x, y in shapely.get_coordinates(snap.geometries[cls]):
-            assert _km(shapely.Point(x, y), places).min() < OUTER_REACH_KM + 1, (cls, x, y)
+            point = shapely.Point(x, y)
+            assert _km(point, places).min() < OUTER_REACH_KM + 1 or band.contains(point), (cls, x, y)
 
 
-def test_ring_held_behind_the_lines_adds_to_the_holders_area(ring_model):
-    before, after = _areas(ring_model.snapshot("2014-07-01")), _areas(ring_model.snapshot("2014-07-03"))
-    abu_kamal_core = math.pi * REACH_KM["city"] ** 2
-    assert after["ISIS"] - before["ISIS"] > 2 * abu_kamal_core  # more than Abu Kamal's own core: the rings
-    assert after[UNASSIGNED] < before[UNASSIGNED]
+def test_support_zone_adds_to_the_holders_area_as_inferred_land(ring_model):
+    before, after = ring_model.snapshot("2014-07-01"), ring_model.snapshot("2014-07-03")
+    d, b = after.details.set_index("controller"), before.details.set_index("controller")
+    assert list(after.details.columns) == DETAIL_COLUMNS
+    assert _areas(after)["ISIS"] - _areas(before)["ISIS"] > d.loc["ISIS", "inferred_km2"] - b.loc["ISIS", "inferred_km2"] > 100
+    assert d.loc["ISIS", "held_km2"] + d.loc["ISIS", "inferred_km2"] == pytest.approx(d.loc["ISIS", "area_km2"], abs=0.2)
+    inferred = after.inferred["ISIS"]
+    assert shapely.difference(inferred, after.geometries["ISIS"]).area < 1e-9
+    kinds = {(f["properties"]["kind"], f["properties"]["controller"]) for f in after.overlays["features"]}
+    assert (INFERRED, "ISIS") in kinds
 
 
-def test_place_under_siege_is_contested_not_held(model, fixture_data):
+def test_place_under_offensive_stays_its_holders_and_is_marked_contested(ring_model, ring_data):
+    haditha = ring_data.places.set_index("place_id").loc["haditha"]
+    point = shapely.Point(haditha["lon"], haditha["lat"])
+    before, during = ring_model.snapshot("2014-08-01"), ring_model.snapshot("2014-09-01")
+    assert _class_at(during, point) == "ISIS" and during.contested.contains(point)
+    assert _areas(during)["ISIS"] == pytest.approx(_areas(before)["ISIS"], abs=0.2)  # nothing subtracted
+    assert _areas(during)[CONTESTED] == pytest.approx(during.details.set_index("controller").loc["ISIS", "contested_km2"])
+    assert 0.9 * math.pi * REACH_KM["town"] ** 2 < _areas(during)[CONTESTED] <= math.pi * REACH_KM["town"] ** 2
+    held = during.areas.set_index("controller")
+    assert held.loc["ISIS", "places"] == held.loc["ISIS", "places"] and held.loc[CONTESTED, "places"] == 1
+    kinds = {(f["properties"]["kind"], f["properties"]["controller"]) for f in during.overlays["features"]}
+    assert (CONTESTED, "ISIS") in kinds
+    assert _areas(ring_model.snapshot("2014-10-01"))[CONTESTED] == 0
+
+
+def test_siege_keeps_the_besieged_town_with_its_holder(model, fixture_data):
     kobani = fixture_data.places.set_index("place_id").loc["kobani"]
     point = shapely.Point(kobani["lon"], kobani["lat"])
     during, after = model.snapshot("2014-10-01"), model.snapshot("2015-01-26")
-    assert _areas(during)[CONTESTED] > 0 and _areas(during)["SDF"] == 0
-    assert during.geometries[CONTESTED].distance(point) < 0.05
-    assert _areas(after)[CONTESTED] == 0 and _areas(after)["SDF"] > 0
-    assert after.geometries["SDF"].distance(point) < 0.05
+    assert _areas(during)[CONTESTED] > 0 and _areas(during)["SDF"] > 0
+    assert during.geometries[CONTESTED].distance(point) < 0.05 and during.geometries["SDF"].distance(point) < 0.05
+    assert _areas(after)[CONTESTED] == 0 and _areas(after)["SDF"] == pytest.approx(_areas(during)["SDF"])
 
 
 def test_population_under_control_sums_the_places_held(model, fixture_data):
@@ -218,6 +295,22 @@ def test_population_under_control_sums_the_places_held(model, fixture_data):
     assert held.loc["ISIS", "population"] == pop["raqqa"] + pop["mosul"]
     assert held.loc["ISIS", "places"] == 2
     assert held.loc[CONTESTED, "population"] == 0
+
+
+def test_population_adds_the_rest_of_the_governorate_spread_over_its_land_by_area(fixture_data):
+    pop = fixture_data.places.set_index("place_id")["population"]
+    totals = pd.DataFrame({"country": ["IQ"], "admin1": ["Ninawa"], "population": [3_000_000], "year": [2010],
+                           "source": ["test"], "notes": [""]})
+    model = TerritoryModel(fixture_data.places, fixture_data.events, routes=NO_ROADS, admin_population=totals)
+    before = model.snapshot("2014-06-09").details.set_index("controller")
+    after = model.snapshot("2014-06-10").details.set_index("controller")
+    rest = 3_000_000 - pop["mosul"]
+    # Mosul's core is the only land held in Ninawa: its share of Ninawa's area gets that share of the rest
+    ninawa = after.loc["ISIS", "rest_population"]
+    assert 0.05 * rest < ninawa < 0.5 * rest
+    assert before.loc["IRAQI_GOVERNMENT", "rest_population"] == pytest.approx(ninawa, abs=2)
+    assert after.loc["ISIS", "population"] == pytest.approx(pop["raqqa"] + pop["mosul"] + ninawa, abs=2)
+    assert after.loc[UNASSIGNED, "population"] == 0  # the people of unassigned land are counted for nobody
 
 
 def test_geojson_has_one_feature_per_class_with_its_properties(model):
@@ -301,10 +394,36 @@ def test_area_command_rejects_a_bad_date(fixture_paths):
 
 # -- the real history (data/) --------------------------------------------------------------
 
+#: IHS Conflict Monitor's published ISIS areas (km2); see docs/methodology_territory.md.
+IHS_KM2 = {"2015-01-15": 90_800, "2015-06-30": 82_940, "2015-12-31": 78_000, "2016-07-04": 68_300,
+           "2016-10-03": 65_500, "2016-12-31": 60_400, "2017-06-26": 36_200}
+
+
+def _isis(model, day) -> pd.Series:
+    return model.areas_on(day).set_index("controller").loc["ISIS"]
+
+
 def test_real_isis_area_is_zero_after_baghouz(real_model):
     held = real_model.areas_on("2019-03-24").set_index("controller")
     assert held.loc["ISIS", "area_km2"] == 0, "places still held by ISIS: " + ", ".join(
         real_model.timeline.control_at("2019-03-24").query("controller == 'ISIS'")["place_id"])
+
+
+def test_real_baghouz_pocket_has_an_area_every_day_until_its_capture(real_model):
+    series = real_model.area_series()
+    isis = series[series["controller"] == "ISIS"].set_index("date")["area_km2"]
+    held = isis[(isis.index >= pd.Timestamp("2014-01-02")) & (isis.index < pd.Timestamp("2019-03-23"))]
+    assert (held > 0).all(), held[held <= 0]
+    assert _isis(real_model, "2019-03-22")["area_km2"] > 0  # the last pocket, under offensive since 9 February
+    assert _isis(real_model, "2019-02-10")["area_km2"] > 0
+    assert (isis[isis.index >= pd.Timestamp("2019-03-23")] == 0).all()
+
+
+def test_real_isis_holding_on_the_day_of_baghouz_is_not_unchanged(real_model):
+    from frontline.figures import isis_holding
+
+    h = isis_holding(real_model, "2019-03-23")
+    assert h.area_km2 == 0 and h.area_change < 0 and h.changed
 
 
 def test_real_isis_area_rises_to_a_2014_2015_peak_then_falls_to_zero(real_model):
@@ -317,10 +436,63 @@ def test_real_isis_area_rises_to_a_2014_2015_peak_then_falls_to_zero(real_model)
     assert isis[isis.index <= pd.Timestamp("2019-03-24")].iloc[-1] == 0
 
 
+@pytest.mark.parametrize("day, published", sorted(IHS_KM2.items()))
+def test_real_isis_area_is_within_15_percent_of_ihs(real_model, day, published):
+    assert _isis(real_model, day)["area_km2"] == pytest.approx(published, rel=0.15)
+
+
+@pytest.mark.xfail(reason="on the data of 2026-12-01 ISIS's area still rises over the first half of 2015 (the "
+                          "desert taken in May 2015 outweighs the valley losses); re-check as History v2's places "
+                          "are merged", strict=False)
+def test_real_isis_area_falls_over_the_first_half_of_2015(real_model):
+    assert _isis(real_model, "2015-06-30")["area_km2"] < _isis(real_model, "2015-01-15")["area_km2"]
+
+
+def test_real_isis_zone_is_one_piece_with_a_few_pockets_at_its_peak(real_model):
+    to_laea = pyproj.Transformer.from_crs("EPSG:4326", "+proj=laea +lat_0=34.5 +lon_0=42 +datum=WGS84",
+                                          always_xy=True).transform
+    isis = real_model.snapshot("2015-05-25").geometries["ISIS"]
+    km2 = shapely.area(shapely.transform(shapely.get_parts(isis), to_laea, interleaved=False)) / 1e6
+    assert km2.max() >= 0.8 * km2.sum()
+    assert (km2 > 100).sum() <= 6
+
+
+def test_real_population_under_isis_is_comparable_with_published_estimates(real_model):
+    series = real_model.area_series()
+    isis = series[series["controller"] == "ISIS"].set_index("date")["population"]
+    peak = isis[(isis.index >= pd.Timestamp("2014-06-01")) & (isis.index <= pd.Timestamp("2015-12-31"))].max()
+    assert 6_000_000 <= peak <= 11_000_000
+    assert 4_000_000 <= _isis(real_model, "2016-07-04")["population"] <= 8_000_000
+    assert _isis(real_model, "2019-03-24")["population"] == 0
+
+
+def test_real_every_route_names_places_and_a_source():
+    routes = load_routes()
+    assert len(routes) >= 10 and routes["source"].str.len().min() > 20
+    ids = set(pd.read_csv(config.PLACES_PATH)["place_id"])
+    for r in routes.itertuples():
+        assert sum(p in ids for p in r.place_ids) >= 2, r.route_id
+
+
+def test_real_geojson_is_valid_after_rounding_on_every_change_date(real_model):
+    real_model.build_all()
+    seen, bad = set(), []
+    for day in real_model.state_dates:
+        snap = real_model.snapshot(day)
+        for f in snap.geojson["features"] + snap.overlays["features"]:
+            if id(f["geometry"]) in seen:
+                continue
+            seen.add(id(f["geometry"]))
+            if not shapely.is_valid(shapely.geometry.shape(f["geometry"])):
+                bad.append((day.date(), f["properties"].get("kind", ""), f["properties"]["controller"]))
+    assert not bad, bad
+
+
 def test_real_polygons_of_a_date_are_valid_and_cover_both_countries(real_model):
     snap = real_model.snapshot("2015-06-01")
     assert all(shapely.is_valid(g) for g in snap.geometries.values())
-    assert abs(snap.areas["area_km2"].sum() - _published_country_km2()) < 0.002 * _published_country_km2()
+    partition = snap.areas[snap.areas["controller"] != CONTESTED]
+    assert abs(partition["area_km2"].sum() - _published_country_km2()) < 0.002 * _published_country_km2()
 
 
 def test_real_geojson_of_a_date_is_small_enough_for_the_map(real_model):
