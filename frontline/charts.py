@@ -31,7 +31,8 @@ __all__ = [
 CONTESTED = "CONTESTED"
 UNASSIGNED = "UNASSIGNED"
 #: The classes stacked on the territory chart (land no place reaches is left out), in legend order.
-AREA_CLASSES: tuple[str, ...] = (*vocab.CONTROLLERS, CONTESTED)
+#: Contested land is an overlay on its holder's area (frontline.territory), so it is not stacked again.
+AREA_CLASSES: tuple[str, ...] = tuple(vocab.CONTROLLERS)
 AREA_COLORS: dict[str, str] = {**vocab.CONTROLLER_COLORS, CONTESTED: vocab.CONTESTED_COLOR}
 AREA_LABELS: dict[str, str] = {**vocab.CONTROLLER_LABELS, CONTESTED: "Contested"}
 
@@ -187,7 +188,8 @@ def territory_chart(series: pd.DataFrame, selected: dt.date | None = None, miles
 
 def population_chart(series: pd.DataFrame, selected: dt.date | None = None, milestones: pd.DataFrame | None = None,
                      height: int = 220) -> alt.LayerChart:
-    """Population of the places ISIS holds, as steps through time, with the same rules as the territory chart."""
+    """People under ISIS (its places and its share of the rest of each governorate) as steps through time,
+    with the published estimates as diamonds and the same rules as the territory chart."""
     frame = population_frame(series)
     line = alt.Chart(frame).mark_area(interpolate="step-after", color=vocab.CONTROLLER_COLORS["ISIS"], opacity=0.75,
                                       line={"color": vocab.CONTROLLER_COLORS["ISIS"]}).encode(
@@ -196,9 +198,21 @@ def population_chart(series: pd.DataFrame, selected: dt.date | None = None, mile
         tooltip=[alt.Tooltip("day:N", title="From"), alt.Tooltip("population:Q", title="Population", format=","),
                  alt.Tooltip("places:Q", title="Places held")],
     )
-    layers = [line, _pickers(frame, "population:Q"),
+    layers = [line, _pickers(frame, "population:Q"), _published_points(),
               *_overlays(height, selected, milestones if milestones is not None else milestone_frame([]))]
-    return _finish(alt.layer(*layers), "Population of the places ISIS holds (gazetteer populations)", height)
+    return _finish(alt.layer(*layers), "People under ISIS (estimate; diamonds: published estimates)", height)
+
+
+def _published_points() -> alt.Chart:
+    """The published estimates (RAND, IHS, CJTF-OIR) as diamonds at the period they describe."""
+    from .population import published_estimates
+
+    pub = published_estimates()[["source", "date", "period", "population"]].copy()
+    pub["date"] = pd.to_datetime(pub["date"]).dt.strftime("%Y-%m-%d")
+    return alt.Chart(pub).mark_point(shape="diamond", filled=True, size=110, color="#C8102E").encode(
+        x="date:T", y="population:Q",
+        tooltip=[alt.Tooltip("source:N", title="Published by"), alt.Tooltip("period:N", title="Describes"),
+                 alt.Tooltip("population:Q", title="Population", format=",")])
 
 
 def events_per_month_chart(events: pd.DataFrame, selected: dt.date | None = None, height: int = 240) -> alt.LayerChart:

@@ -159,7 +159,7 @@ def _figures(model, when: dt.date, events: pd.DataFrame):
 
         st.metric("ISIS-held area (estimate)", f"{h.area_km2:,.0f} km²",
                   delta=delta(h.area_change, f"{h.area_change:+,.0f} km² in 30 days"), delta_color="inverse")
-        st.metric("Population of ISIS-held places", f"{h.population:,}",
+        st.metric("People under ISIS (estimate)", f"{h.population:,}",
                   delta=delta(h.population_change, f"{h.population_change:+,} in 30 days"), delta_color="inverse")
         st.metric("Places held by ISIS", f"{h.places}",
                   delta=delta(h.places_change, f"{h.places_change:+d} in 30 days"), delta_color="inverse")
@@ -203,7 +203,7 @@ def date_panel():
     events, points = cache.event_points(state.get_filters())
     if model is not None:
         snap = model.snapshot(when)
-        territory = ("Territory", f"{id(model)}|{snap.state_date}", lambda: layers.territory_layer(snap.geojson))
+        territory = ("Territory", f"{id(model)}|{snap.state_date}", lambda: layers.territory_layer(snap.geojson, snap.overlays))
     else:
         territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
 

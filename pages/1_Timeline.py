@@ -3,7 +3,7 @@
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import charts, filters, milestones, vocab
+from frontline import charts, filters, milestones, population, vocab
 from frontline.app import banner, cache, nav, state
 from frontline.errors import DateError
 from frontline.timeline import parse_date
@@ -54,11 +54,22 @@ else:
     picks = [charts.PICK, charts.MILESTONE]
     area = st.altair_chart(charts.territory_chart(series, day, marks), key="tl_area", on_select="rerun",
                            selection_mode=picks, width="stretch")
-    population = st.altair_chart(charts.population_chart(series, day, marks), key="tl_population",
+    people = st.altair_chart(charts.population_chart(series, day, marks), key="tl_population",
                                  on_select="rerun", selection_mode=picks, width="stretch")
-    st.caption("Areas are estimates built from the gazetteer's points (see Sources and Methodology); land that no "
-               "place reaches is left out. Population is the sum of the gazetteer populations of the places held.")
-    picked = charts.selected_day(area.selection) or charts.selected_day(population.selection)
+    st.caption("Areas are estimates built from the gazetteer's places, curated roads, rivers and the land between "
+               "one side's places (see Sources and Methodology); land that none of these reaches is left out. "
+               "Population is the people of the places held plus each side's share of the rest of every governorate "
+               "(2010-2011 official totals spread by area); it ignores displacement.")
+    with st.expander("The model against the published estimates", icon=":material/compare_arrows:"):
+        st.dataframe(population.compare_with_published(series)[
+            ["source", "period", "population", "model_population", "population_ratio", "area_km2", "model_area_km2",
+             "citation"]], hide_index=True, width="stretch",
+            column_config={"population": st.column_config.NumberColumn("Published population", format="localized"),
+                           "model_population": st.column_config.NumberColumn("Model", format="localized"),
+                           "population_ratio": "Model / published",
+                           "area_km2": st.column_config.NumberColumn("Published km²", format="localized"),
+                           "model_area_km2": st.column_config.NumberColumn("Model km²", format="localized")})
+    picked = charts.selected_day(area.selection) or charts.selected_day(people.selection)
     if picked is not None:
         open_map(picked)
 

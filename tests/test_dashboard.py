@@ -42,7 +42,7 @@ def test_dashboard_renders_slider_map_and_figures_without_exceptions():
     assert "/app/static/vendor/leaflet/leaflet.js" in args["js_links"]
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
     assert '"2015-06-01"' in args["feature_group"]  # the date label is set by the date's layers
-    assert [m.label for m in at.metric][:3] == ["ISIS-held area (estimate)", "Population of ISIS-held places",
+    assert [m.label for m in at.metric][:3] == ["ISIS-held area (estimate)", "People under ISIS (estimate)",
                                                 "Places held by ISIS"]
 
 

@@ -108,7 +108,7 @@ def test_timeline_draws_territory_and_population_charts_when_the_model_exists(ap
     at = _open(app, TIMELINE)
     titles = [json.loads(c.proto.spec)["title"] for c in at.get("vega_lite_chart")]
     assert titles[:2] == ["Area held by each controller (km², estimated)",
-                          "Population of the places ISIS holds (gazetteer populations)"]
+                          "People under ISIS (estimate; diamonds: published estimates)"]
     assert not at.info
 
 

@@ -62,12 +62,13 @@ def territory(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, ba
     The reason (e.g. a missing basemap file, with how to restore it) is :func:`territory_error`.
     """
     try:
-        return _territory(str(events_path), str(places_path),
-                          (_mtime(events_path), _mtime(places_path)), str(basemap_dir))
+        # the routes and governorate totals are inputs too: an edit to them rebuilds the model
+        stamp = (_mtime(events_path), _mtime(places_path), _mtime(config.DATA_DIR / "routes.csv"),
+                 _mtime(config.DATA_DIR / "admin_population.csv"))
+        return _territory(str(events_path), str(places_path), stamp, str(basemap_dir))
     except FrontlineError as err:
         st.session_state["fl_territory_error"] = str(err)
         return None
-
 
 
 def territory_error() -> str:

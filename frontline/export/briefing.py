@@ -26,11 +26,11 @@ CONTESTED = "CONTESTED"
 UNASSIGNED = "UNASSIGNED"
 
 METHOD_NOTE = ("Method: a place is held by its last recorded change of control on or before the date (contested while an "
-               "offensive or siege on it is open); its holder is taken to control the land nearer to it than to any other "
-               "place up to 15-45 km by kind of place, and up to 100 km where every neighbouring place is held by the same "
-               "side; unshaded land is not assigned. An estimate from a point gazetteer, "
-               "not a surveyed front line (docs/methodology_territory.md). Areas in km² on an equal-area projection; "
-               "population: gazetteer figures of the places held.")
+               "offensive or siege on it is open, still counted to its holder); each place holds the land within 12-34 km "
+               "by kind, a curated road or a river between two places of one side and land enclosed by one side's places "
+               "are inferred to be that side's (drawn lighter); unshaded land is not assigned. An estimate from a point "
+               "gazetteer, not a surveyed front line (docs/methodology_territory.md). Areas in km² on an equal-area "
+               "projection; population: the places held plus a share of the rest of each governorate (2010-2011 totals).")
 BASEMAP_NOTE = ("Basemap: Natural Earth (public domain); place names GeoNames (CC BY 4.0); Khabur river GSHHG (LGPL).")
 
 #: How much each kind of event matters in a briefing (slide bullets pick the highest).

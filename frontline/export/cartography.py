@@ -50,6 +50,7 @@ STYLE = {
     "muted": "#5b5b5b",
     "halo": "white",
     "font": "DejaVu Sans",
+    "inferred_wash": 0.45,  # white over inferred land: lighter than land around a held place
 }
 
 #: Event types drawn on the map: marker, size (points²) and legend label.
@@ -228,8 +229,20 @@ def draw_country_names(ax, scale: float = 1.0, renderer=None, taken: list | None
     return drawn
 
 
-def draw_territory(ax, geometries: dict, scale: float = 1.0) -> list[str]:
-    """Fill each controller's territory (``controller -> lon/lat geometry``); return the controllers drawn."""
+def draw_territory(ax, geometries: dict, scale: float = 1.0, inferred: dict | None = None) -> list[str]:
+    """Fill each controller's territory (``controller -> lon/lat geometry``); return the controllers drawn.
+
+    ``inferred`` (``controller -> geometry``, :attr:`frontline.territory.Snapshot.inferred`) is the
+    land the model infers (roads, rivers, land between one side's places): drawn lighter, under
+    the contested hatching.
+    """
+    for geom in (inferred or {}).values():
+        if geom is None or geom.is_empty:
+            continue
+        path = geometry_path(project(geom))
+        if path is not None:
+            ax.add_artist(PathPatch(path, facecolor="white", alpha=STYLE["inferred_wash"], edgecolor="none",
+                                    zorder=2.58))
     drawn = []
     order = list(vocab.CONTROLLERS) + [CONTESTED]
     for ctrl in sorted(geometries, key=lambda c: order.index(c) if c in order else len(order)):

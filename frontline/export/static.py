@@ -73,7 +73,7 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
     carto.frame(ax, carto.fit_extent(extent or carto.extent(), bbox.width, bbox.height), scale)
     carto.draw_basemap(ax, scale)
     geoms = {c: g for c, g in snap.geometries.items() if c != UNASSIGNED}
-    drawn = carto.draw_territory(ax, geoms, scale)
+    drawn = carto.draw_territory(ax, geoms, scale, inferred=getattr(snap, "inferred", None))
     carto.draw_borders(ax, scale)
     shown = briefing.map_events(when) if events else None
     types = carto.draw_events(ax, shown, scale) if events else []
@@ -167,10 +167,12 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
               color=ink)
 
     y = grid(list(areas.itertuples(index=False)), y, territory)
-    t(x_in, y - row * 0.1, "Unshaded: not assigned (between the sides, empty desert, or no place in the gazetteer)"
-      if columns > 1 else "Unshaded: not assigned (between the sides,\nempty desert, or no place in the gazetteer)",
+    t(x_in, y - row * 0.1, "Lighter: inferred (roads, rivers, land between one side's places). Hatched: contested "
+      "(its holder keeps it). Unshaded: not assigned (between the sides, or far from any place)"
+      if columns > 1 else "Lighter: inferred (roads, rivers, land\nbetween one side's places). Hatched: contested\n"
+      "(its holder keeps it). Unshaded: not assigned\n(between the sides, or far from any place)",
       fontsize=fs * 0.82, va="top", color=carto.STYLE["muted"], linespacing=1.15)
-    y -= row * (0.9 if columns > 1 else 1.55)
+    y -= row * (0.9 if columns > 1 else 2.9)
     handles = carto.event_legend_handles(drawn["event_types"], scale)
     if handles:
         y -= row * 0.4

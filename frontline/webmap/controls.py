@@ -178,7 +178,9 @@ def _map_legend_html() -> str:
                 f'{"border-style:dashed;border-width:2px;" if dashed else ""}{"border-radius:7px;" if round_ else ""}"></span>')
     rows = [swatch(vocab.CONTROLLER_COLORS[c], vocab.CONTROLLER_COLORS[c]) + html_text(vocab.CONTROLLER_LABELS[c])
             for c in vocab.CONTROLLERS]
-    rows.append(swatch(vocab.CONTESTED_COLOR, "#000", dashed=True) + "Contested")
+    rows.append(swatch("#f4c7df", vocab.CONTESTED_COLOR, dashed=True) + "Contested (outline: its holder keeps it)")
+    rows.append(swatch("#d9d9d9", "#d9d9d9") + "Lighter: inferred (roads, rivers, land between one side's places)")
+    rows.append(swatch("transparent", "#bbbbbb") + "No colour: not assigned (between the sides, or far from any place)")
     events = [swatch(s["fillColor"], s["color"], dashed="dashArray" in s, round_=True)
               + html_text(vocab.EVENT_TYPE_LABELS.get(t, t)) for t, s in EVENT_STYLE.items()]
     return ("<details><summary>Legend</summary><b>Territory</b><div class='fl-cols'>" + "<br>".join(rows)

@@ -19,7 +19,7 @@ from ..sources import event_sources, split_sources
 from ..style import EVENT_STYLE, OLDER_STYLE
 
 __all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", "recent_events_html",
-           "TERRITORY_STYLE", "MAX_POINTS", "SOURCE_KIND_LABELS"]
+           "TERRITORY_STYLE", "INFERRED_STYLE", "MAX_POINTS", "SOURCE_KIND_LABELS"]
 
 def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureGroup:
     """Places coloured by controller on the date (one GeoJson layer, not one marker per place)."""
@@ -107,16 +107,20 @@ def marker_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGr
 TERRITORY_STYLE = {
     "default": {"weight": 0.8, "fillOpacity": 0.42, "opacity": 0.9},
     "ISIS": {"weight": 1.2, "fillOpacity": 0.5, "opacity": 1},
-    "CONTESTED": {"weight": 2.2, "fillOpacity": 0.5, "dashArray": "6 4", "opacity": 1},
+    # contested land stays its holder's: drawn on top as a dashed outline over a light tint
+    "CONTESTED": {"weight": 2.4, "fillOpacity": 0.12, "dashArray": "6 4", "opacity": 1},
 }
+#: Land the model infers (roads, rivers, land enclosed by one side's places): a white wash over the holder's colour.
+INFERRED_STYLE = {"fillColor": "#ffffff", "fillOpacity": 0.45, "weight": 0, "opacity": 0}
 _SKIP_CLASSES = {"UNASSIGNED"}
 
 
-def territory_layer(geojson: dict, name: str = "Territory") -> folium.FeatureGroup:
-    """The zones of control of a snapshot, coloured by controller, contested ones dashed.
+def territory_layer(geojson: dict, overlays: dict | None = None, name: str = "Territory") -> folium.FeatureGroup:
+    """The zones of control of a snapshot: each holder's colour, inferred land lighter, contested land outlined.
 
-    ``geojson`` is :attr:`frontline.territory.Snapshot.geojson` (not modified). The
-    unassigned land and empty classes are left out; labels are escaped for the tooltip.
+    ``geojson`` is :attr:`frontline.territory.Snapshot.geojson` and ``overlays`` its
+    :attr:`~frontline.territory.Snapshot.overlays` (neither is modified). Unassigned land and
+    empty classes are left out; labels are escaped for the tooltip.
     """
     features = []
     for f in geojson.get("features", []):
@@ -130,15 +134,29 @@ def territory_layer(geojson: dict, name: str = "Territory") -> folium.FeatureGro
             "population": f"{p['population']:,}" if p.get("population") else "unknown",
             "places": str(p.get("places", "")),
         }})
+    zones = [f for f in features if f["properties"]["controller"] != "CONTESTED"]
+    contested = [f for f in features if f["properties"]["controller"] == "CONTESTED"]
+    inferred = [{"type": "Feature", "geometry": f["geometry"], "properties": {
+                 "label": html_text(f"Inferred: {f['properties'].get('label', '')}"),
+                 "area": f"{f['properties'].get('area_km2', 0):,.0f} km²"}}
+                for f in (overlays or {}).get("features", [])
+                if f["properties"].get("kind") == "INFERRED" and f["geometry"].get("coordinates")]
     group = folium.FeatureGroup(name=name)
-    if features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features}, smooth_factor=0.5,
-            style_function=lambda f: {"fillColor": f["properties"]["color"], "color": f["properties"]["color"],
-                                      **TERRITORY_STYLE.get(f["properties"]["controller"], TERRITORY_STYLE["default"])},
-            tooltip=folium.GeoJsonTooltip(fields=["label", "area", "population", "places"],
-                                          aliases=["Held by", "Area", "Population of its places", "Places"]),
-        ).add_to(group)
+    tooltip = dict(fields=["label", "area", "population", "places"],
+                   aliases=["Held by", "Area", "Population (estimate)", "Places"])
+    for feats in (zones, contested):
+        if feats:
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": feats}, smooth_factor=0.5,
+                style_function=lambda f: {"fillColor": f["properties"]["color"], "color": f["properties"]["color"],
+                                          **TERRITORY_STYLE.get(f["properties"]["controller"],
+                                                                TERRITORY_STYLE["default"])},
+                tooltip=folium.GeoJsonTooltip(**tooltip),
+            ).add_to(group)
+        if feats is zones and inferred:  # between the zones and the contested outlines
+            folium.GeoJson({"type": "FeatureCollection", "features": inferred}, smooth_factor=0.5,
+                           style_function=lambda f: INFERRED_STYLE,
+                           tooltip=folium.GeoJsonTooltip(fields=["label", "area"], aliases=["", "Area"])).add_to(group)
     return group
 
 
