@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from frontline import config  # noqa: E402
-from frontline.data import load  # noqa: E402
+from frontline.dataset.load import load  # noqa: E402
 
 
 def one_round(folder: Path, processes: int, tag: int) -> dict:

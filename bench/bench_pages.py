@@ -11,9 +11,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from frontline import charts, explorer, milestones, sources  # noqa: E402
-from frontline.data import load  # noqa: E402
-from frontline.filters import EventFilter  # noqa: E402
+from frontline import charts, explorer, sources  # noqa: E402
+from frontline.dataset import milestones
+from frontline.dataset.load import load  # noqa: E402
+from frontline.history.filters import EventFilter  # noqa: E402
 
 
 def timed(label, fn, repeat=5):
@@ -31,7 +32,7 @@ def main():
     print(f"data: {len(ds.events)} events, {len(ds.places)} places")
     marks = charts.milestone_frame(milestones.MILESTONES)
     try:
-        from frontline.territory import TerritoryModel
+        from frontline.history.territory import TerritoryModel
     except ImportError:
         TerritoryModel = None
     if TerritoryModel is not None:

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pandas as pd  # noqa: E402
 
 from frontline import config, vocab  # noqa: E402
-from frontline.data import load  # noqa: E402
-from frontline.territory import TerritoryModel  # noqa: E402
+from frontline.dataset.load import load  # noqa: E402
+from frontline.history.territory import TerritoryModel  # noqa: E402
 
 
 def main() -> int:

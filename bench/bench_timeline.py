@@ -17,7 +17,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from frontline import vocab  # noqa: E402
-from frontline.timeline import ControlTimeline  # noqa: E402
+from frontline.history.timeline import ControlTimeline  # noqa: E402
 
 
 def synthetic(n_places: int = 10_000, n_events: int = 100_000, seed: int = 7):

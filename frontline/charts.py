@@ -31,7 +31,7 @@ __all__ = [
 CONTESTED = "CONTESTED"
 UNASSIGNED = "UNASSIGNED"
 #: The classes stacked on the territory chart (land no place reaches is left out), in legend order.
-#: Contested land is an overlay on its holder's area (frontline.territory), so it is not stacked again.
+#: Contested land is an overlay on its holder's area (frontline.history.territory), so it is not stacked again.
 AREA_CLASSES: tuple[str, ...] = tuple(vocab.CONTROLLERS)
 AREA_COLORS: dict[str, str] = {**vocab.CONTROLLER_COLORS, CONTESTED: vocab.CONTESTED_COLOR}
 AREA_LABELS: dict[str, str] = {**vocab.CONTROLLER_LABELS, CONTESTED: "Contested"}
@@ -205,7 +205,7 @@ def population_chart(series: pd.DataFrame, selected: dt.date | None = None, mile
 
 def _published_points() -> alt.Chart:
     """The published estimates (RAND, IHS, CJTF-OIR) as diamonds at the period they describe."""
-    from .population import published_estimates
+    from .history.population import published_estimates
 
     pub = published_estimates()[["source", "date", "period", "population"]].copy()
     pub["date"] = pd.to_datetime(pub["date"]).dt.strftime("%Y-%m-%d")

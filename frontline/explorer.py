@@ -17,10 +17,10 @@ import math
 import pandas as pd
 
 from . import vocab
-from .filters import EventFilter, filter_events
+from .history.filters import EventFilter, filter_events
 from .safety import csv_safe, md_link
-from .schema import EVENT_COLUMNS
-from .sources import event_sources
+from .dataset.schema import EVENT_COLUMNS
+from .dataset.sources import event_sources
 
 __all__ = ["EXPORT_COLUMNS", "SORT_KEYS", "export_frame", "display_frame", "sort_events",
            "to_csv", "to_geojson", "geojson_dict", "event_links_markdown", "select_rows", "actor_label"]

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 
 from . import vocab
 from .errors import DateError
-from .filters import EventFilter
-from .timeline import parse_date
+from .history.filters import EventFilter
+from .history.timeline import parse_date
 
 __all__ = [
     "DEFAULT_DATE", "PERIOD", "FILTER_PARAMS", "VIEW_PARAMS",

@@ -11,11 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import config, explorer, figures, milestones, vocab
+from frontline import config, explorer, vocab
+from frontline.history import figures
+from frontline.dataset import milestones
 
 from frontline.webmap import base, controls, layers, overlay
 from frontline.app import banner, cache, component, nav, state
-from frontline.filters import EventFilter, describe_filters, other_filters
+from frontline.history.filters import EventFilter, describe_filters, other_filters
 from frontline.viewstate import PERIOD
 
 nav.page_setup("Frontline: ISIS territory 2014-2019")

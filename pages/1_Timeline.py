@@ -3,10 +3,13 @@
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import charts, filters, milestones, population, vocab
+from frontline import charts, vocab
+from frontline.history import filters
+from frontline.history import population
+from frontline.dataset import milestones
 from frontline.app import banner, cache, nav, state
 from frontline.errors import DateError
-from frontline.timeline import parse_date
+from frontline.history.timeline import parse_date
 
 nav.page_setup("Frontline: Timeline")
 

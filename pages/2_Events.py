@@ -9,7 +9,7 @@ from streamlit_folium import st_folium
 from frontline import explorer, vocab
 from frontline.webmap import base
 from frontline.app import banner, cache, nav, state
-from frontline.filters import EventFilter
+from frontline.history.filters import EventFilter
 from frontline.safety import md_text
 
 nav.page_setup("Frontline: Events")

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from frontline import config, sources
+from frontline import config
+from frontline.dataset import sources
 from frontline.app import banner, cache, nav
 
 nav.page_setup("Frontline: Sources and Methodology")

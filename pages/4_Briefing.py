@@ -6,10 +6,11 @@ from pathlib import Path
 import streamlit as st
 
 from frontline.safety import md_text
-from frontline import milestones, vocab
+from frontline import vocab
+from frontline.dataset import milestones
 from frontline.app import banner, cache, nav, state
 from frontline.errors import FrontlineError
-from frontline.filters import describe_filters
+from frontline.history.filters import describe_filters
 from frontline.export import FORMATS, PRESETS, Briefing, export, parse_dates
 from frontline.export.briefing import format_area, format_date
 from frontline.export.capture import browser_path

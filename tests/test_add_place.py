@@ -20,7 +20,7 @@ from frontline.cli import build_parser, main
 from frontline.intake.gazetteer import load_places
 from frontline.errors import DataError, GeocodingError
 from frontline.intake.geocode import Geocoder
-from frontline.validate import check_places
+from frontline.dataset.validate import check_places
 
 #: A small gazetteer sorted by country then place_id, with a quoted note spanning two lines.
 PLACES = Path(__file__).resolve().parent / "fixtures" / "add_place" / "places.csv"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from frontline import charts, milestones
+from frontline import charts
+from frontline.dataset import milestones
 
 
 def _series():

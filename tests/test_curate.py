@@ -54,7 +54,7 @@ def test_insert_adds_exactly_one_line_and_copies_every_other_byte(intake_copy):
 
 
 def test_file_keeps_date_then_id_order_and_stays_valid(intake_copy):
-    from frontline.validate import validate_files
+    from frontline.dataset.validate import validate_files
 
     ev, pl = intake_copy
     curate.insert_event(baghouz_row(pl), ev, pl)

@@ -17,8 +17,8 @@ from conftest import FIXTURES, ROOT, shown
 from frontline import config
 from frontline.webmap import layers
 from frontline.intake import importers
-from frontline.data import load
-from frontline.filters import EventFilter
+from frontline.dataset.load import load
+from frontline.history.filters import EventFilter
 
 
 def _map_args(at):

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from conftest import ARTIFACTS, FIXTURES, copy_data, start_app
 from frontline import config
-from frontline.data import load
+from frontline.dataset.load import load
 from test_curate_page import BAGHUZ_SUMMARY, fill_baghuz_event
 from test_dashboard_browser import FRAME, _open
 

@@ -11,8 +11,8 @@ import pytest
 import shapely.geometry
 
 from frontline import explorer
-from frontline.data import load
-from frontline.filters import EventFilter
+from frontline.dataset.load import load
+from frontline.history.filters import EventFilter
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from frontline.export import export, load_briefing
 from frontline.export.capture import browser_path
 from frontline.export.presets import PRESETS, Preset
 from frontline.export.slides import slide_titles
-from frontline.filters import EventFilter
+from frontline.history.filters import EventFilter
 
 #: A small, low-resolution page so most tests draw fast.
 TINY = Preset("tiny", "test page", 6.4, 3.6, 40, 1.0)

@@ -25,7 +25,7 @@ from conftest import ROOT, copy_data
 from frontline.intake import csvstore, gazetteer
 from frontline.intake import events as curate
 from frontline.cli import main
-from frontline.data import load
+from frontline.dataset.load import load
 from frontline.intake.geocode import Geocoder
 
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
@@ -402,7 +402,8 @@ def test_repeated_keys_in_a_link_are_merged_or_reported(monkeypatch, fixture_pat
 def test_a_missing_basemap_file_is_explained_on_every_page_and_the_map_still_draws(monkeypatch, fixture_paths, tmp_path):
     import shutil
 
-    from frontline import basemap, config
+    from frontline import config
+    from frontline.dataset import basemap
 
     gone = tmp_path / "basemap"
     shutil.copytree(config.BASEMAP_DIR, gone)

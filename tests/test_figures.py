@@ -3,9 +3,9 @@
 import pandas as pd
 
 from conftest import FIXTURES
-from frontline.data import load
-from frontline.figures import isis_holding
-from frontline.territory import TerritoryModel
+from frontline.dataset.load import load
+from frontline.history.figures import isis_holding
+from frontline.history.territory import TerritoryModel
 
 
 def _model():

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from frontline.data import load
-from frontline.filters import EventFilter, filter_events
+from frontline.dataset.load import load
+from frontline.history.filters import EventFilter, filter_events
 
 
 def _ids(fixture_paths, **kw):

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from frontline import config, vocab
-from frontline.data import load
-from frontline.timeline import ControlTimeline
+from frontline.dataset.load import load
+from frontline.history.timeline import ControlTimeline
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from frontline.data import load
-from frontline.milestones import MILESTONES, check
+from frontline.dataset.load import load
+from frontline.dataset.milestones import MILESTONES, check
 
 
 def test_every_milestone_matches_the_date_of_its_event_in_the_data():

@@ -104,7 +104,7 @@ def test_timeline_draws_the_events_per_month_chart(app):
 
 
 def test_timeline_draws_territory_and_population_charts_when_the_model_exists(app):
-    pytest.importorskip("frontline.territory", reason="frontline/territory.py (the territory model) is not written yet")
+    pytest.importorskip("frontline.history.territory", reason="frontline/territory.py (the territory model) is not written yet")
     at = _open(app, TIMELINE)
     titles = [json.loads(c.proto.spec)["title"] for c in at.get("vega_lite_chart")]
     assert titles[:2] == ["Area held by each controller (km², estimated)",

@@ -10,7 +10,7 @@ import pytest
 
 from frontline import config
 from frontline.errors import TerritoryError
-from frontline.population import (compare_with_published, load_admin_population, published_estimates,
+from frontline.history.population import (compare_with_published, load_admin_population, published_estimates,
                                   rest_of_governorates)
 
 

@@ -7,7 +7,7 @@ import streamlit_folium as sf
 import folium
 
 from frontline.webmap import layers
-from frontline.data import load
+from frontline.dataset.load import load
 from frontline.safety import html_text
 from conftest import FIXTURES
 
@@ -32,7 +32,7 @@ def test_a_jinja_expression_in_a_summary_is_shown_not_evaluated():
 def test_the_standalone_map_shows_a_jinja_expression_as_text():
     from frontline.export.briefing import Briefing
     from frontline.export.standalone import event_features
-    from frontline.territory import TerritoryModel
+    from frontline.history.territory import TerritoryModel
 
     ds = load(FIXTURES / "events.csv", FIXTURES / "places.csv")
     events = ds.events.copy()

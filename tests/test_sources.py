@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from frontline.sources import event_sources, outlet_counts, parse_source, source_counts, split_sources
+from frontline.dataset.sources import event_sources, outlet_counts, parse_source, source_counts, split_sources
 
 
 def _events(*rows):

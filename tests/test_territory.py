@@ -14,10 +14,10 @@ import shapely
 
 from frontline import config, vocab
 from frontline.cli import main
-from frontline.data import load
+from frontline.dataset.load import load
 from frontline.errors import DateError
-from frontline.landmodel import CORRIDOR_HALF_WIDTH_KM, load_routes, missing_places
-from frontline.territory import (CONTESTED, DETAIL_COLUMNS, INFERRED, OUTER_REACH_KM, REACH_KM, TERRITORY_CLASSES,
+from frontline.history.landmodel import CORRIDOR_HALF_WIDTH_KM, load_routes, missing_places
+from frontline.history.territory import (CONTESTED, DETAIL_COLUMNS, INFERRED, OUTER_REACH_KM, REACH_KM, TERRITORY_CLASSES,
                                  UNASSIGNED, Snapshot, TerritoryError, TerritoryModel)
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -420,7 +420,7 @@ def test_real_baghouz_pocket_has_an_area_every_day_until_its_capture(real_model)
 
 
 def test_real_isis_holding_on_the_day_of_baghouz_is_not_unchanged(real_model):
-    from frontline.figures import isis_holding
+    from frontline.history.figures import isis_holding
 
     h = isis_holding(real_model, "2019-03-23")
     assert h.area_km2 == 0 and h.area_change < 0 and h.changed

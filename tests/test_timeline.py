@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from frontline.data import load
+from frontline.dataset.load import load
 from frontline.errors import DateError
-from frontline.timeline import ControlTimeline, parse_date
+from frontline.history.timeline import ControlTimeline, parse_date
 
 
 @pytest.fixture

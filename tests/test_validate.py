@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from frontline.data import load
-from frontline.validate import validate_files
+from frontline.dataset.load import load
+from frontline.dataset.validate import validate_files
 
 
 def _problems(ev, pl):

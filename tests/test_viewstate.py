@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from frontline.filters import EventFilter
+from frontline.history.filters import EventFilter
 from frontline.viewstate import filter_params, parse_date_param, parse_filter_params, parse_view_params
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..data import Dataset
+from ..dataset.load import Dataset
 
 def data_banner(ds: Dataset, refuse: str = "") -> bool:
     """Show, on any page, what is wrong with the data or basemap files and how to fix it.
@@ -14,7 +14,7 @@ def data_banner(ds: Dataset, refuse: str = "") -> bool:
     ``refuse`` (what the page will not do on partial data) the page is told to stop that action.
     Returns True when the data files have problems.
     """
-    from .. import basemap
+    from ..dataset import basemap
 
     if ds.problems:
         with st.container(border=True):

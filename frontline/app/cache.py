@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from .. import config
-from ..data import Dataset, load
+from ..dataset.load import Dataset, load
 from ..errors import FrontlineError
-from ..filters import EventFilter
-from ..timeline import ControlTimeline
+from ..history.filters import EventFilter
+from ..history.timeline import ControlTimeline
 
 def _mtime(path) -> float:
     try:
@@ -50,7 +50,7 @@ def timeline(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH) -> 
 
 @st.cache_resource(show_spinner="Building the territory model...")
 def _territory(events_path: str, places_path: str, stamp: tuple, basemap_dir: str):
-    from ..territory import TerritoryModel  # imported lazily: shapely/pyproj are slow to import
+    from ..history.territory import TerritoryModel  # imported lazily: shapely/pyproj are slow to import
 
     ds = dataset(events_path, places_path)
     return TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
@@ -95,7 +95,7 @@ def territory_series(events_path=config.EVENTS_PATH, places_path=config.PLACES_P
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _event_points(events_path: str, places_path: str, stamp: tuple, filter_key: str, _f: EventFilter):
     from ..webmap import layers
-    from ..filters import filter_events
+    from ..history.filters import filter_events
 
     ds = dataset(events_path, places_path)
     events = filter_events(ds.events, ds.places, _f)

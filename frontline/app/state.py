@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import viewstate
-from ..filters import EventFilter
+from ..history.filters import EventFilter
 
 # --- Shared view state: the date and filters every page reads --------------------------
 #

@@ -47,8 +47,8 @@ def add_date_option(parser: argparse.ArgumentParser) -> None:
 
 def date_and_data(args):
     """The checked ``--date`` and the dataset (raises on a bad date or on any data problem)."""
-    from ..data import load_strict
-    from ..timeline import parse_date
+    from ..dataset.load import load_strict
+    from ..history.timeline import parse_date
 
     when = parse_date(args.date)
     return when, load_strict(args.events, args.places)

@@ -52,7 +52,7 @@ def run(args) -> int:
     from ..intake.gazetteer import load_places
     from ..intake.rows import format_row
     from ..errors import DataError, FrontlineError
-    from ..schema import PLACE_COLUMNS
+    from ..dataset.schema import PLACE_COLUMNS
 
     places = args.places or config.PLACES_PATH
     if args.geocode is None:

@@ -20,7 +20,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..territory import TerritoryModel
+    from ..history.territory import TerritoryModel
 
     when, ds = date_and_data(args)
     areas = TerritoryModel(ds.places, ds.events).areas_on(when)

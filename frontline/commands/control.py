@@ -17,7 +17,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..timeline import ControlTimeline
+    from ..history.timeline import ControlTimeline
 
     when, ds = date_and_data(args)
     table = ControlTimeline(ds.places, ds.events).control_at(when)

@@ -54,7 +54,7 @@ def run(args) -> int:
     from ..errors import ExportError
     from ..export import export, load_briefing, parse_dates
     from ..export.presets import check_output, format_from_path
-    from ..filters import EventFilter
+    from ..history.filters import EventFilter
 
     fmt = args.format or format_from_path(args.out)
     dates = parse_dates(args.date)          # a bad date fails before the data is read

@@ -22,7 +22,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..territory import TerritoryModel
+    from ..history.territory import TerritoryModel
 
     when, ds = date_and_data(args)
     snap = TerritoryModel(ds.places, ds.events).snapshot(when)

@@ -19,7 +19,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..validate import validate_files
+    from ..dataset.validate import validate_files
 
     place_rows, event_rows, problems = validate_files(args.events, args.places)
     for problem in problems:

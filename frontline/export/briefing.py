@@ -16,8 +16,8 @@ import pandas as pd
 
 from .. import config, vocab
 from ..errors import ExportError
-from ..filters import EventFilter, filter_events
-from ..timeline import parse_date
+from ..history.filters import EventFilter, filter_events
+from ..history.timeline import parse_date
 
 __all__ = ["Briefing", "load_briefing", "parse_dates", "format_area", "format_population",
            "format_date", "METHOD_NOTE", "BASEMAP_NOTE", "CONTESTED", "UNASSIGNED", "controller_label", "controller_color"]
@@ -134,8 +134,8 @@ class Briefing:
 
     Parameters
     ----------
-    places, events : the validated tables (``frontline.data.load``)
-    model : a ``frontline.territory.TerritoryModel`` built on the same tables
+    places, events : the validated tables (``frontline.dataset.load.load``)
+    model : a ``frontline.history.territory.TerritoryModel`` built on the same tables
     filters : which events to draw (territory always uses every change of control)
     window_days : events of this many days up to the date are drawn on a map
     """
@@ -233,8 +233,8 @@ class Briefing:
 
 @lru_cache(maxsize=4)
 def _cached(events_path: str, places_path: str, stamp: tuple):
-    from ..data import load_strict
-    from ..territory import TerritoryModel
+    from ..dataset.load import load_strict
+    from ..history.territory import TerritoryModel
 
     ds = load_strict(events_path, places_path)
     return ds.places, ds.events, TerritoryModel(ds.places, ds.events)

@@ -21,7 +21,8 @@ from matplotlib.path import Path as MplPath
 from pyproj import Transformer
 from shapely.geometry import box, shape
 
-from .. import basemap, vocab
+from .. import vocab
+from ..dataset import basemap
 from .briefing import CONTESTED, controller_color
 
 __all__ = ["fit_extent", "CRS", "STYLE", "EVENT_MARKERS", "project", "extent", "draw_basemap", "draw_territory",
@@ -232,7 +233,7 @@ def draw_country_names(ax, scale: float = 1.0, renderer=None, taken: list | None
 def draw_territory(ax, geometries: dict, scale: float = 1.0, inferred: dict | None = None) -> list[str]:
     """Fill each controller's territory (``controller -> lon/lat geometry``); return the controllers drawn.
 
-    ``inferred`` (``controller -> geometry``, :attr:`frontline.territory.Snapshot.inferred`) is the
+    ``inferred`` (``controller -> geometry``, :attr:`frontline.history.territory.Snapshot.inferred`) is the
     land the model infers (roads, rivers, land between one side's places): drawn lighter, under
     the contested hatching.
     """

@@ -23,7 +23,7 @@ from pptx.enum.text import PP_ALIGN, MSO_ANCHOR
 from pptx.util import Inches, Pt
 
 from .. import __version__
-from ..filters import describe_filters
+from ..history.filters import describe_filters
 from .briefing import METHOD_NOTE, Briefing, format_area, format_date, format_population
 from .chart import area_chart_figure
 from .static import TITLE, panel_figure, save

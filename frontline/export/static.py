@@ -21,7 +21,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import Bbox
 
 from .. import __version__
-from ..filters import describe_filters
+from ..history.filters import describe_filters
 from . import cartography as carto
 from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, format_area,
                        format_date, format_population)
@@ -251,7 +251,7 @@ def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", titl
         fig.text(x / W, (y - 0.2 * s) / H, format_area(held["area_km2"]), fontsize=24 * s, fontweight="bold", va="top",
                  color=carto.STYLE["text"])
         fig.text(x / W, (y - 0.68 * s) / H,
-                 f"{format_population(held['population'])} people in {held['places']} places",
+                 f"{format_population(held['population'])} people in {held['places']} place{'' if held['places'] == 1 else 's'}",
                  fontsize=10 * s, va="top", color=carto.STYLE["text"])
         _legend(fig, x, y - 1.15 * s, inner, briefing, when, drawn, s)
         fig.text((W - margin) / W, (footer_top - 0.06 * s) / H, f"Frontline atlas {__version__}", fontsize=6.3 * s,

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from .. import config
 from ..errors import ConcurrentEditError, Problem
-from ..schema import EVENT_COLUMNS
-from ..validate import read_rows, validate_files
+from ..dataset.schema import EVENT_COLUMNS
+from ..dataset.validate import read_rows, validate_files
 from . import csvstore
 from .csvstore import Added
 from .rows import coord_text, insert_record, problems_on_new_line, read_text
@@ -96,7 +96,7 @@ def build_row(place: dict, *, date, event_type: str, actors, summary: str, sourc
 
 
 def _inferred_types(source: str) -> str:
-    from ..sources import infer_source_types
+    from ..dataset.sources import infer_source_types
 
     kinds, unknown = infer_source_types(source)
     return "" if unknown else kinds
@@ -146,7 +146,7 @@ def _check_row(row: dict, events_path: Path, places_path) -> list[Problem]:
 
 def _chain_problems(events_path: Path, places_path) -> list[tuple[Problem, dict]]:
     """Control-chain problems of a file, each with the row it is on."""
-    from ..validate import check_chain, check_places, first_places
+    from ..dataset.validate import check_chain, check_places, first_places
 
     if not Path(events_path).exists():
         return []

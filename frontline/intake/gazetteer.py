@@ -16,8 +16,8 @@ __all__ = ["load_places", "resolve_place"]
 
 def load_places(places_path: Path | str = config.PLACES_PATH):
     """The gazetteer as a table (rows that fail validation are left out, as in the dashboard)."""
-    from ..data import places_frame
-    from ..validate import check_places
+    from ..dataset.load import places_frame
+    from ..dataset.validate import check_places
 
     rows, _problems = check_places(places_path)
     return places_frame([r for _l, r in rows])

@@ -34,8 +34,8 @@ from .. import config
 from . import csvstore
 from .rows import coord_text, insert_record, problems_on_new_line, read_text
 from ..errors import GeocodingError, Problem
-from ..schema import PLACE_COLUMNS
-from ..validate import check_places, read_rows
+from ..dataset.schema import PLACE_COLUMNS
+from ..dataset.validate import check_places, read_rows
 
 __all__ = ["slugify", "build_place_row", "coordinates_from_geocoder", "Coordinates", "check_place",
            "nearby_places", "insert_place", "PLACE_ORDER", "NEAR_KM", "ANALYST_SOURCE"]

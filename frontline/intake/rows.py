@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import DataError, Problem
-from ..schema import EVENT_COLUMNS
+from ..dataset.schema import EVENT_COLUMNS
 
 __all__ = ["coord_text", "format_row", "split_records", "insert_record", "read_text", "problems_on_new_line"]
 

@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 
-from .. import basemap
+from ..dataset import basemap
 from . import assets
 from .controls import (BASEMAP_PANE, SHORT_ATTRIBUTION, _CSS, _CityLabels, _DateLabel, _Legend, _Panes,
                        legend_html)

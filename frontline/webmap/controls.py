@@ -10,7 +10,8 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from .. import basemap, vocab
+from .. import vocab
+from ..dataset import basemap
 from ..safety import html_text
 from ..style import EVENT_STYLE
 

@@ -15,7 +15,7 @@ from jinja2 import Template
 
 from .. import vocab
 from ..safety import html_text
-from ..sources import event_sources, split_sources
+from ..dataset.sources import event_sources, split_sources
 from ..style import EVENT_STYLE, OLDER_STYLE
 
 __all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", "recent_events_html",
@@ -118,8 +118,8 @@ _SKIP_CLASSES = {"UNASSIGNED"}
 def territory_layer(geojson: dict, overlays: dict | None = None, name: str = "Territory") -> folium.FeatureGroup:
     """The zones of control of a snapshot: each holder's colour, inferred land lighter, contested land outlined.
 
-    ``geojson`` is :attr:`frontline.territory.Snapshot.geojson` and ``overlays`` its
-    :attr:`~frontline.territory.Snapshot.overlays` (neither is modified). Unassigned land and
+    ``geojson`` is :attr:`frontline.history.territory.Snapshot.geojson` and ``overlays`` its
+    :attr:`~frontline.history.territory.Snapshot.overlays` (neither is modified). Unassigned land and
     empty classes are left out; labels are escaped for the tooltip.
     """
     features = []

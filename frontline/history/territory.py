@@ -23,7 +23,7 @@ roads (the method, its assumptions and limits are in ``docs/methodology_territor
 siege stays its holder's (area, places, people) until it changes hands; the snapshot
 exposes its core separately (``Snapshot.contested``, the ``CONTESTED`` feature and row).
 
-The faces are cut once (:mod:`frontline.landmodel`); only labels change, and only on event
+The faces are cut once (:mod:`frontline.history.landmodel`); only labels change, and only on event
 dates, so a date's polygons are a ``coverage_union`` of its faces per label, cached per
 change date: a slider move is a binary search and a dict lookup.
 
@@ -42,8 +42,10 @@ import pandas as pd
 import pyproj
 import shapely
 
-from . import config, landmodel, population, vocab
-from .errors import TerritoryError
+from .. import config, vocab
+from . import population
+from . import landmodel
+from ..errors import TerritoryError
 from .landmodel import CORRIDOR_HALF_WIDTH_KM, EQUAL_AREA_CRS, TRIANGLE_MAX_EDGE_KM
 from .timeline import ControlTimeline, _day, parse_date
 
@@ -212,13 +214,13 @@ class TerritoryModel:
     places : the gazetteer (``place_id, lat, lon, country, kind, population, controller_2014``)
     events : the events (``date, place_id, event_type, controller_after``)
     basemap_dir : folder holding ``ne_10m_admin0_region.geojson`` (and the governorates)
-    routes : the curated roads (:func:`frontline.landmodel.load_routes`); default ``data/routes.csv``
-    admin_population : governorate totals (:func:`frontline.population.load_admin_population`);
+    routes : the curated roads (:func:`frontline.history.landmodel.load_routes`); default ``data/routes.csv``
+    admin_population : governorate totals (:func:`frontline.history.population.load_admin_population`);
         default ``data/admin_population.csv``
 
     Examples
     --------
-    >>> from frontline.data import load
+    >>> from frontline.dataset.load import load
     >>> ds = load("tests/fixtures/events.csv", "tests/fixtures/places.csv")
     >>> model = TerritoryModel(ds.places, ds.events)
     >>> snap = model.snapshot("2014-06-10")

@@ -15,8 +15,8 @@ from datetime import date as _date
 import numpy as np
 import pandas as pd
 
-from . import vocab
-from .errors import DateError
+from .. import vocab
+from ..errors import DateError
 
 __all__ = ["ControlTimeline", "parse_date", "CONTROL_COLUMNS"]
 

@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from . import config
+from .. import config
 
 __all__ = ["layer", "cities", "ATTRIBUTION", "LAYER_FILES", "CITIES_FILE", "missing_files", "problem"]
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import config
-from .errors import TerritoryError
+from .. import config
+from ..errors import TerritoryError
 
 __all__ = ["ADMIN_POPULATION_PATH", "load_admin_population", "published_estimates", "rest_of_governorates",
            "compare_with_published"]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from geopy.distance import geodesic
 
-from . import config, vocab
-from .errors import Problem
+from .. import config, vocab
+from ..errors import Problem
 from .schema import EVENT_COLUMNS, EVENT_REQUIRED, PLACE_COLUMNS, PLACE_REQUIRED
 
 __all__ = ["read_rows", "check_places", "check_events", "check_chain", "validate_files",

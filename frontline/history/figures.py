@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import vocab
+from .. import vocab
 
 __all__ = ["Holding", "isis_holding", "recent_events", "events_notice"]
 
@@ -67,7 +67,7 @@ def events_notice(matching: pd.DataFrame, when, total: int, described: str = "")
     """What the map page says when the filters leave no event on the map up to ``when`` (else ``None``).
 
     ``matching`` are the events passing the filters, ``total`` the number of events loaded and
-    ``described`` the filters in words (:func:`frontline.filters.describe_filters`).
+    ``described`` the filters in words (:func:`frontline.history.filters.describe_filters`).
 
     >>> ev = pd.DataFrame({"date": pd.to_datetime(["2016-03-27"])})
     >>> events_notice(ev, "2016-04-01", 10) is None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import vocab
+from .. import vocab
 
 __all__ = ["EventFilter", "filter_events", "fold", "other_filters", "describe_filters"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import config
+from .. import config
 
 __all__ = ["Source", "SEPARATOR", "parse_source", "split_sources", "event_sources", "outlet_types", "infer_source_types",
            "source_counts", "outlet_counts", "SOURCE_COLUMNS", "OUTLET_COLUMNS"]

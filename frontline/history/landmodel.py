@@ -1,6 +1,6 @@
 """The static cut of Syria and Iraq into faces, and what each face belongs to (no dates here).
 
-:mod:`frontline.territory` labels these faces per date; this module only builds them once
+:mod:`frontline.history.territory` labels these faces per date; this module only builds them once
 from the gazetteer, the curated roads (``data/routes.csv``) and the basemap. A face is a
 small polygon that lies wholly inside one of each of these:
 
@@ -27,8 +27,9 @@ import pyproj
 import shapely
 from shapely.geometry import shape
 
-from . import basemap, config
-from .errors import TerritoryError
+from .. import config
+from ..dataset import basemap
+from ..errors import TerritoryError
 
 __all__ = ["Land", "build_land", "load_routes", "route_segments", "missing_places", "components", "ROUTES_PATH", "ROUTE_COLUMNS",
            "EQUAL_AREA_CRS", "CORE_INNER_FRACTION", "CORRIDOR_HALF_WIDTH_KM", "TRIANGLE_MAX_EDGE_KM", "SUPPORT_MAX_KM"]

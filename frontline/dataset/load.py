@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config
-from .errors import DataError, Problem
+from .. import config
+from ..errors import DataError, Problem
 from .schema import EVENT_COLUMNS, PLACE_COLUMNS
 from .validate import validate_files
 
