@@ -142,3 +142,16 @@ def shown(markdown: str) -> str:
     import re
 
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
+
+
+def run_cli(*argv):
+    """Run ``python -m frontline ARGV`` in this process: ``(exit code, stdout, stderr)``."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from frontline.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 from geopy.distance import geodesic
 
-from conftest import shown
+from conftest import shown, run_cli as run
 from fake_nominatim import nominatim, online  # noqa: F401  (the fake Nominatim server fixture and its client)
 from frontline import config
 from frontline.intake import places as cp
-from frontline.cli import build_parser, main
+from frontline.cli import build_parser
 from frontline.intake.gazetteer import load_places
 from frontline.errors import DataError, GeocodingError
 from frontline.intake.geocode import Geocoder
@@ -40,11 +38,6 @@ def hajin(**kw):
     return cp.build_place_row(**fields)
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_new_place_is_one_new_line_at_its_sorted_place_and_every_other_byte_is_kept(places_copy):

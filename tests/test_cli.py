@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from frontline.cli import build_parser, command_names, main
+from conftest import run_cli as run
+
+from frontline.cli import build_parser, command_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("name", command_names())

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import fnmatch
-import io
 import os
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_data
+from conftest import copy_data, run_cli as run
 from frontline.intake import events as curate
 from frontline.intake import gazetteer
-from frontline.cli import main
 from frontline.errors import DataError
 from frontline.intake.geocode import Geocoder
 
@@ -165,11 +162,6 @@ def test_ambiguous_and_unknown_places_are_refused_with_candidates(intake_copy):
     assert gazetteer.resolve_place(g, "karmah")["name"] == "Karmah"
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def cli_args(ev, pl, *extra):

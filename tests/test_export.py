@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import re
 import xml.etree.ElementTree as ET
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
+
+from conftest import run_cli as run
 from PIL import Image
 
-from frontline.cli import main
 from frontline.errors import DateError, ExportError
 from frontline.export import export, load_briefing
 from frontline.export.capture import browser_path
@@ -30,11 +30,6 @@ def briefing():
     return load_briefing(FIXTURES / "events.csv", FIXTURES / "places.csv")
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_png_at_the_slide_preset_is_1920_by_1080(briefing, tmp_path):
@@ -190,6 +185,7 @@ def test_briefing_page_builds_a_file_to_download():
 
     at = AppTest.from_file(str(ROOT / "pages" / "4_Briefing.py"), default_timeout=120).run()
     assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
     at.selectbox(key="br_format").set_value("svg").run()
     at.button(key="br_build").click().run()
     assert not at.exception, at.exception

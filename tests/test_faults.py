@@ -7,7 +7,6 @@ validates, and the user saw a clear message (never a traceback).
 from __future__ import annotations
 
 import errno
-import io
 import os
 import random
 import re
@@ -16,26 +15,19 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_data
+from conftest import ROOT, copy_data, run_cli as run
 from frontline.intake import csvstore, gazetteer
 from frontline.intake import events as curate
-from frontline.cli import main
 from frontline.dataset.load import load
 from frontline.intake.geocode import Geocoder
 
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

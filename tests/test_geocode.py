@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
+from conftest import run_cli as run
+
 from fake_nominatim import nominatim, online  # noqa: F401  (the fake server fixture and its client)
-from frontline.cli import main
 from frontline.intake.gazetteer import load_places
 from frontline.intake.geocode import Geocoder
 
@@ -56,11 +55,6 @@ def test_match_reports_nearest_other_known_place(places):
     assert name == "Deir ez-Zor" and 110 < km < 130
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_prints_match_coordinates_source_and_nearest():

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from conftest import run_cli as run
+
 from frontline import config
 from frontline.webmap import overlay
 from frontline.intake import importers
-from frontline.cli import main
 from frontline.errors import ImportFormatError
 
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
@@ -128,11 +127,6 @@ def test_empty_file_is_refused(tmp_path):
         importers.import_file(empty, "ucdp")
 
 
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_import_writes_parquet_and_lists_unmapped_rows(tmp_path, monkeypatch):

@@ -18,6 +18,11 @@ from ..errors import FrontlineError
 from ..history.filters import EventFilter
 from ..history.timeline import ControlTimeline
 
+def _paths(events_path=None, places_path=None):
+    """The data files, read from ``config`` when the call is made (not when this module was imported)."""
+    return events_path or config.EVENTS_PATH, places_path or config.PLACES_PATH
+
+
 def _mtime(path) -> float:
     try:
         return os.path.getmtime(path)
@@ -30,8 +35,9 @@ def _dataset(events_path: str, places_path: str, stamp: tuple) -> Dataset:
     return load(events_path, places_path)
 
 
-def dataset(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH) -> Dataset:
+def dataset(events_path=None, places_path=None) -> Dataset:
     """The validated dataset, reloaded when either file changes."""
+    events_path, places_path = _paths(events_path, places_path)
     return _dataset(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
 
 
@@ -41,8 +47,9 @@ def _timeline(events_path: str, places_path: str, stamp: tuple) -> ControlTimeli
     return ControlTimeline(ds.places, ds.events)
 
 
-def timeline(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH) -> ControlTimeline:
+def timeline(events_path=None, places_path=None) -> ControlTimeline:
     """The control timeline of the dataset (precomputed once per data version)."""
+    events_path, places_path = _paths(events_path, places_path)
     return _timeline(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
 
 
@@ -56,11 +63,13 @@ def _territory(events_path: str, places_path: str, stamp: tuple, basemap_dir: st
     return TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
 
 
-def territory(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, basemap_dir=config.BASEMAP_DIR):
+def territory(events_path=None, places_path=None, basemap_dir=None):
     """The territory model of the dataset (one per data version), or ``None`` if it cannot be built.
 
     The reason (e.g. a missing basemap file, with how to restore it) is :func:`territory_error`.
     """
+    events_path, places_path = _paths(events_path, places_path)
+    basemap_dir = basemap_dir or config.BASEMAP_DIR
     try:
         # the routes and governorate totals are inputs too: an edit to them rebuilds the model
         stamp = (_mtime(events_path), _mtime(places_path), _mtime(config.DATA_DIR / "routes.csv"),
@@ -81,8 +90,10 @@ def _area_series(_model, key: tuple):
     return _model.area_series()
 
 
-def territory_series(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH, basemap_dir=config.BASEMAP_DIR):
+def territory_series(events_path=None, places_path=None, basemap_dir=None):
     """``territory().area_series()`` computed once per model and data version, or ``None`` without a model."""
+    events_path, places_path = _paths(events_path, places_path)
+    basemap_dir = basemap_dir or config.BASEMAP_DIR
     model = territory(events_path, places_path, basemap_dir)
     if model is None:
         return None
@@ -102,8 +113,9 @@ def _event_points(events_path: str, places_path: str, stamp: tuple, filter_key: 
     return events, layers.event_points(events, ds.places)
 
 
-def event_points(f: EventFilter, events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH):
+def event_points(f: EventFilter, events_path=None, places_path=None):
     """``(filtered events, map points)`` for filter ``f`` (see :func:`frontline.webmap.layers.event_points`)."""
+    events_path, places_path = _paths(events_path, places_path)
     return _event_points(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f), f)
 
 
@@ -118,8 +130,9 @@ def _geocoder(places_path: str, stamp: float, offline: bool):
     return Geocoder(load_places(places_path), offline=offline)
 
 
-def geocoder(places_path=config.PLACES_PATH, offline: bool = True):
+def geocoder(places_path=None, offline: bool = True):
     """The geocoder client over the gazetteer (one per gazetteer version; Nominatim only if not offline)."""
+    _, places_path = _paths(None, places_path)
     return _geocoder(str(places_path), _mtime(places_path), offline)
 
 
