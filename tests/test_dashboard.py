@@ -209,7 +209,7 @@ def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_
     # 2016-01-01 (twice) and 2016-01-02 are in the 30 days up to 2016-01-05; 2017 events are not
     assert all(i in overlay for i in ("236764", "236772", "215936")) and "246604" not in overlay
     assert "Imported events overlay: 3 ISIS events from ucdp_sample.parquet in the 30 days up to the date." in [
-        c.value for c in at.caption]
+        shown(c.value) for c in at.caption]
 
     at.radio(key="ov_kind").set_value("heat").run()
     overlay = _map_args(at)["feature_group"].split("feature_group_feature_group_2 = ", 1)[1]
@@ -217,7 +217,7 @@ def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_
 
     at.slider(key="fl_slider").set_value(dt.date(2017, 8, 1)).run()
     assert "Imported events overlay: 1 ISIS event from ucdp_sample.parquet in the 30 days up to the date." in [
-        c.value for c in at.caption]
+        shown(c.value) for c in at.caption]
 
 
 # --- empty states ------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 - :mod:`.component`: the map component, its base map rendered once
 - :mod:`.nav`: the page list, navigation and each page's sidebar menu
 - :mod:`.banner`: the data and basemap notice every page shows
+- :mod:`.sidebar`, :mod:`.dates`, :mod:`.mapview`: the Map page's sidebar, date controls, and map with its figures
+- :mod:`.curate_form`: the Curate page's check -> problems -> duplicates -> confirm -> add flow
 
 Page scripts import these modules and lay out widgets; logic lives in the rest of the package.
 """

@@ -1,0 +1,81 @@
+"""The date controls of the Map page: Play, its speed, milestones, the day slider and the step buttons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from ..dataset import milestones
+from ..viewstate import PERIOD
+from . import state
+
+PLAY_TICK = 0.6  # seconds between frames while playing
+PLAY_STEPS = {"a week per step": pd.DateOffset(days=7), "a day per step": pd.DateOffset(days=1),
+              "a month per step": pd.DateOffset(months=1)}
+STEPS = [("« month", pd.DateOffset(months=-1)), ("‹ week", pd.DateOffset(days=-7)), ("‹ day", pd.DateOffset(days=-1)),
+         ("day ›", pd.DateOffset(days=1)), ("week ›", pd.DateOffset(days=7)), ("month »", pd.DateOffset(months=1))]
+
+
+def playing() -> bool:
+    return st.session_state.get("fl_playing", False)
+
+
+def _toggle_play() -> None:
+    st.session_state.fl_playing = not playing()
+    if st.session_state.fl_playing and state.get_date() >= PERIOD[1]:
+        state.set_date(PERIOD[0])
+
+
+def _jump() -> None:
+    label = st.session_state.get("opt_milestone")
+    if label:
+        st.session_state.fl_playing = False
+        state.set_date(milestones.by_label(label).date)
+
+
+def go_to(day) -> None:
+    """Stop playing and show ``day``."""
+    st.session_state.fl_playing = False
+    state.set_date(day)
+
+
+def _shift(offset) -> None:
+    go_to(pd.Timestamp(state.get_date()) + offset)
+
+
+def play_bar() -> None:
+    """Play/Pause, the speed and the milestone list (a full rerun: they change how the date panel runs)."""
+    on = playing()
+    c_play, c_speed, c_jump = st.columns([1, 2, 4], vertical_alignment="bottom")
+    c_play.button("Pause" if on else "Play", icon=":material/pause:" if on else ":material/play_arrow:",
+                  on_click=_toggle_play, key="btn_play", width="stretch", type="primary")
+    c_speed.selectbox("Play speed", list(PLAY_STEPS), key="opt_speed", label_visibility="collapsed")
+    c_jump.selectbox("Jump to a milestone", [m.label for m in milestones.MILESTONES], index=None,
+                     key="opt_milestone", on_change=_jump, placeholder="Jump to a milestone…",
+                     label_visibility="collapsed",
+                     format_func=lambda lbl: f"{milestones.by_label(lbl).date:%d %b %Y}: {lbl}")
+
+
+def tick() -> dt.date:
+    """The date to draw on this run: one Play step further while playing; a page rerun when a callback asks."""
+    if st.session_state.pop("fl_rerun_page", False):
+        st.rerun()  # scope "app": a callback changed the sidebar's widgets
+    if playing():
+        nxt = (pd.Timestamp(state.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
+        state.set_date(nxt)
+        if nxt >= PERIOD[1]:
+            st.session_state.fl_playing = False
+            st.rerun()
+    return state.get_date()
+
+
+def slider_and_steps(when: dt.date) -> None:
+    """The day slider and the day/week/month buttons, both moving the shared date."""
+    if st.session_state.get("fl_slider") != when:
+        st.session_state.fl_slider = when
+    st.slider("Date", min_value=PERIOD[0], max_value=PERIOD[1], step=dt.timedelta(days=1), format="YYYY-MM-DD",
+              key="fl_slider", on_change=lambda: state.set_date(st.session_state.fl_slider))
+    for col, (label, offset) in zip(st.columns(len(STEPS)), STEPS):
+        col.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")

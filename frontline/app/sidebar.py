@@ -1,0 +1,109 @@
+"""The Map page's sidebar: the shared event filters, how events are drawn, and the imported-events overlay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from .. import config, explorer, vocab
+from ..history.filters import EventFilter, other_filters
+from ..safety import md_text
+from ..webmap import overlay
+from . import cache, state
+
+#: The sidebar's filter widgets: session key -> EventFilter field.
+FILTER_WIDGETS = {"flt_country": "countries", "flt_type": "event_types", "flt_actor": "actors",
+                  "flt_confidence": "confidence", "flt_q": "text"}
+
+
+def _filters_changed() -> None:
+    """Change only the fields this sidebar shows: dates and control filters set on the Events page stay."""
+    s = st.session_state
+    state.set_filters(**{field: (s[key].strip() if field == "text" else tuple(s[key]))
+                         for key, field in FILTER_WIDGETS.items()})
+
+
+def clear_filters() -> None:
+    """Clear every event filter, the sidebar's widgets included (before they are drawn again)."""
+    for key, field in FILTER_WIDGETS.items():
+        st.session_state[key] = "" if field == "text" else []
+    state.set_filters(EventFilter())
+    st.session_state.fl_rerun_page = True  # called from the date panel: the sidebar must be drawn again too
+
+
+def event_filters(filters: EventFilter) -> None:
+    """The filter widgets, set from the shared filters the first time."""
+    for key, field in FILTER_WIDGETS.items():
+        value = getattr(filters, field)
+        st.session_state.setdefault(key, value if field == "text" else list(value))
+    st.header("Filter events")
+    st.multiselect("Country", list(vocab.COUNTRIES), format_func=vocab.COUNTRIES.get, key="flt_country",
+                   on_change=_filters_changed, placeholder="All countries")
+    st.multiselect("Event type", list(vocab.EVENT_TYPES), format_func=vocab.EVENT_TYPE_LABELS.get, key="flt_type",
+                   on_change=_filters_changed, placeholder="All types")
+    st.multiselect("Actor", list(vocab.ACTORS), format_func=explorer.actor_label,
+                   key="flt_actor", on_change=_filters_changed, placeholder="All actors")
+    st.multiselect("Confidence", list(vocab.CONFIDENCE), key="flt_confidence", on_change=_filters_changed,
+                   placeholder="Any confidence")
+    st.text_input("Search places and summaries", key="flt_q", on_change=_filters_changed,
+                  placeholder="e.g. Ar-Raqqah, Tadmur, siege")
+    extra = other_filters(filters)
+    if extra:
+        st.caption(md_text(f"Also filtered on the Events page: {'; '.join(extra)}."))
+        st.button("Clear the Events page's filters", key="flt_clear_extra", on_click=state.set_filters,
+                  kwargs={"start": None, "end": None, "control_changes_only": False, "controllers_after": ()})
+
+
+@dataclass
+class Overlay:
+    """The imported file chosen for the overlay (``path`` None when there is none) and how to draw it."""
+
+    path: Path | None
+    table: pd.DataFrame | None
+    kind: str
+    isis_only: bool
+    days: int
+    any_file: bool
+
+    def shown(self, when) -> pd.DataFrame:
+        return overlay.filter_overlay(self.table, end=when, days=self.days, isis_only=self.isis_only)
+
+    def key(self, when) -> str:
+        return f"{self.path}|{self.path.stat().st_mtime_ns}|{self.kind}|{self.isis_only}|{self.days}|{when}"
+
+
+def overlay_panel() -> Overlay:
+    """The imported-events overlay: which file, drawn how, over which window."""
+    with st.expander("Imported events overlay", icon=":material/layers:"):
+        imported = {p.name: p for p in overlay.overlay_files(config.IMPORTS_DIR)}
+        if not imported:
+            st.caption("No file has been imported. Import a UCDP, ACLED or GTD file with\n"
+                       "`python -m frontline import --format ucdp FILE.csv --out "
+                       f"{config.IMPORTS_DIR.name}/NAME.parquet` (into `{config.IMPORTS_DIR}`); it is listed here.")
+        st.selectbox("Imported file", ["None", *imported], key="ov_file", disabled=not imported)
+        st.radio("Draw as", overlay.KINDS, key="ov_kind", horizontal=True,
+                 format_func={"cluster": "points (clustered)", "heat": "heat map"}.get)
+        st.checkbox("ISIS a party only", value=True, key="ov_isis")
+        st.select_slider("Window", options=[7, 30, 90, 365], value=30, key="ov_days",
+                         format_func=lambda d: f"{d} days up to the date")
+        path = imported.get(st.session_state.ov_file)
+        table = cache.overlay_table(path) if path else None
+        if table is not None:
+            st.caption(md_text(f"{path.name}: {overlay.describe(table)}."))
+    s = st.session_state
+    return Overlay(path, table, s.ov_kind, s.ov_isis, s.ov_days, bool(imported))
+
+
+def map_sidebar(filters: EventFilter) -> tuple[int, bool, Overlay]:
+    """The whole sidebar of the Map page; returns (highlight window in days, show older events, overlay)."""
+    with st.sidebar:
+        event_filters(filters)
+        st.header("Events on the map")
+        window = st.select_slider("Highlight the last", options=[7, 30, 90, 365], value=30,
+                                  format_func=lambda d: f"{d} days", key="opt_window")
+        show_older = st.checkbox("Show older events (faded)", value=True, key="opt_older")
+        st.caption("Territory is estimated from the gazetteer's places and does not depend on the filters.")
+        return window, show_older, overlay_panel()
