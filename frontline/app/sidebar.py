@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,3 +108,60 @@ def map_sidebar(filters: EventFilter) -> tuple[int, bool, Overlay]:
         show_older = st.checkbox("Show older events (faded)", value=True, key="opt_older")
         st.caption("Territory is estimated from the gazetteer's places and does not depend on the filters.")
         return window, show_older, overlay_panel()
+
+
+def events_sidebar(places: pd.DataFrame, shared: EventFilter) -> tuple[EventFilter, list[str]]:
+    """The Events page's filters (every field of the shared filter, plus places); returns (filter, place ids).
+
+    Widgets start from the shared filters each time the page is opened (their keys are dropped
+    while another page is shown), so the map and this page always agree; a change is shared back.
+    """
+    LO, HI = dt.date.fromisoformat(vocab.VALID_DATE_MIN), dt.date.fromisoformat(vocab.VALID_DATE_MAX)
+    place_names = dict(zip(places["place_id"], places["name"]))
+
+    initial = {
+        "ev_text": shared.text,
+        "ev_dates": (shared.start.date() if shared.start is not None else LO, shared.end.date() if shared.end is not None else HI),
+        "ev_countries": list(shared.countries),
+        "ev_types": list(shared.event_types),
+        "ev_actors": list(shared.actors),
+        "ev_changes": shared.control_changes_only,
+        "ev_after": list(shared.controllers_after),
+        "ev_confidence": list(shared.confidence),
+    }
+    for key, value in initial.items():
+        st.session_state.setdefault(key, value)
+
+
+    def _clear():
+        for key in [*initial, "ev_places"]:
+            st.session_state.pop(key, None)
+        state.set_filters(EventFilter())
+
+
+    with st.sidebar:
+        st.header("Filter events")
+        text = st.text_input("Search places and summaries", key="ev_text", placeholder="e.g. Palmyra, Tadmur, siege")
+        span = st.date_input("Date range", key="ev_dates", min_value=LO, max_value=HI, format="YYYY-MM-DD")
+        picked_places = st.multiselect("Place", sorted(place_names, key=place_names.get), key="ev_places",
+                                       format_func=place_names.get)
+        countries = st.multiselect("Country", list(vocab.COUNTRIES), key="ev_countries", format_func=vocab.COUNTRIES.get)
+        types = st.multiselect("Event type", list(vocab.EVENT_TYPES), key="ev_types", format_func=vocab.EVENT_TYPE_LABELS.get)
+        actors = st.multiselect("Actor", list(vocab.ACTORS), key="ev_actors",
+                                format_func=explorer.actor_label)
+        changes_only = st.checkbox("Changes of control only", key="ev_changes")
+        after = st.multiselect("New controller (changes of control)", list(vocab.CONTROLLERS), key="ev_after",
+                               format_func=vocab.CONTROLLER_LABELS.get)
+        confidence = st.multiselect("Confidence", list(vocab.CONFIDENCE), key="ev_confidence")
+        st.button("Clear filters", on_click=_clear, key="ev_clear")
+
+    start, end = (tuple(span) + (None, None))[:2] if isinstance(span, (tuple, list)) else (span, None)
+    f = EventFilter(
+        countries=tuple(countries), event_types=tuple(types), actors=tuple(actors), confidence=tuple(confidence),
+        text=text.strip(), control_changes_only=changes_only, controllers_after=tuple(after),
+        start=None if start in (None, LO) else pd.Timestamp(start),
+        end=None if end in (None, HI) else pd.Timestamp(end),
+    )
+    if f != shared:
+        state.set_filters(f)
+    return f, picked_places
