@@ -125,7 +125,7 @@ def _x(title: str | None = None) -> alt.X:
                  scale=alt.Scale(domain=[vocab.PERIOD_START, vocab.PERIOD_END]))
 
 
-def _overlays(base_height: int, selected: dt.date | None, milestones: pd.DataFrame) -> list[alt.Chart]:
+def _overlays(selected: dt.date | None, milestones: pd.DataFrame) -> list[alt.Chart]:
     """The selected-date rule and the milestone rules and (clickable) markers."""
     layers = []
     if len(milestones):
@@ -182,7 +182,7 @@ def territory_chart(series: pd.DataFrame, selected: dt.date | None = None, miles
                  alt.Tooltip("places:Q", title="Places"), alt.Tooltip("population:Q", title="Population", format=",")],
     )
     totals = frame.groupby(["date", "day"], as_index=False)["area_km2"].sum()
-    layers = [areas, _pickers(totals, "area_km2:Q"), *_overlays(height, selected, milestones if milestones is not None else milestone_frame([]))]
+    layers = [areas, _pickers(totals, "area_km2:Q"), *_overlays(selected, milestones if milestones is not None else milestone_frame([]))]
     return _finish(alt.layer(*layers), "Area held by each controller (km², estimated)", height)
 
 
@@ -199,7 +199,7 @@ def population_chart(series: pd.DataFrame, selected: dt.date | None = None, mile
                  alt.Tooltip("places:Q", title="Places held")],
     )
     layers = [line, _pickers(frame, "population:Q"), _published_points(),
-              *_overlays(height, selected, milestones if milestones is not None else milestone_frame([]))]
+              *_overlays(selected, milestones if milestones is not None else milestone_frame([]))]
     return _finish(alt.layer(*layers), "People under ISIS (estimate; diamonds: published estimates)", height)
 
 
@@ -229,7 +229,7 @@ def events_per_month_chart(events: pd.DataFrame, selected: dt.date | None = None
         tooltip=[alt.Tooltip("yearmonth(month):T", title="Month", format="%B %Y"),
                  alt.Tooltip("type:N", title="Type"), alt.Tooltip("sum(events):Q", title="Events")],
     )
-    layers = [bars, *_overlays(height, selected, milestone_frame([]))]
+    layers = [bars, *_overlays(selected, milestone_frame([]))]
     return _finish(alt.layer(*layers), "Events per month, by type", height)
 
 

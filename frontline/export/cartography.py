@@ -390,7 +390,7 @@ def scale_bar(ax, scale: float = 1.0, loc: tuple[float, float] = (0.04, 0.045), 
                                edgecolor="#222222", linewidth=0.7 * scale, zorder=9))
     km = length / 1000
     for frac, text in ((0, "0"), (0.5, f"{km / 2:g}"), (1, f"{km:g} km")):
-        ax.text(bx + frac * length, by + h * 1.9, text, ha="center" if frac < 1 else "left" if False else "center",
+        ax.text(bx + frac * length, by + h * 1.9, text, ha="center",
                 va="bottom", fontsize=7.5 * scale, color=STYLE["text"], zorder=9, path_effects=halo)
     return km
 

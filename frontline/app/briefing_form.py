@@ -1,0 +1,109 @@
+"""The Briefing page's options (dates, format, page, marking) and its preview and build panel."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from .. import vocab
+from ..dataset import milestones
+from ..errors import FrontlineError
+from ..export import FORMATS, PRESETS, export, parse_dates
+from ..export.briefing import format_area, format_date
+from ..export.capture import browser_path
+from ..export.presets import MIME_TYPES, STATIC_FORMATS
+from ..history.filters import describe_filters
+from ..safety import md_text
+
+
+@dataclass
+class Options:
+    """What the analyst asked for: the dates (as typed or picked), the format, page, marking and capture."""
+
+    raw_dates: list
+    fmt: str
+    preset: str
+    marking: str
+    browser: bool
+
+
+def options(day, filters) -> Options:
+    """The options column: the map's date, milestones, typed dates, format, page, marking, capture."""
+    use_day = st.checkbox(f"The map's date ({day.day} {day:%B %Y})", value=True, key="br_use_day")
+    labels = {f"{m.date:%d %b %Y}: {m.label}": m.date for m in milestones.MILESTONES
+              if vocab.PERIOD_START <= m.date.isoformat() <= vocab.PERIOD_END}
+    picked = st.multiselect("Milestones", list(labels), key="br_milestones")
+    typed = st.text_input("Other dates (YYYY-MM-DD, comma-separated)", key="br_dates",
+                          placeholder="2015-01-01, 2016-01-01")
+    fmt = st.selectbox("Format", list(FORMATS), format_func=str.upper, key="br_format")
+    st.caption(FORMATS[fmt])
+    preset = st.radio("Page", list(PRESETS), format_func=lambda p: PRESETS[p].label, horizontal=True,
+                      key="br_preset", disabled=fmt not in STATIC_FORMATS)
+    marking = st.text_input("Marking line (optional, e.g. a classification or handling caveat)", key="br_marking",
+                            max_chars=120)
+    browser = False
+    if fmt == "png":
+        if browser_path():
+            browser = st.checkbox("Capture as a browser draws it", key="br_browser",
+                                  help="Draw the interactive map in headless Chromium and save what it shows, "
+                                       "instead of the print-quality rendering.")
+        else:
+            st.caption("Browser-faithful capture needs Chromium (Debian: apt-get install chromium).")
+    described = describe_filters(filters)
+    st.caption(md_text(f"Event filters from the map: {described}.") if described else
+               "No event filters: every event is drawn. Territory always uses every change of control.")
+    raw = ([day] if use_day else []) + [labels[p] for p in picked] + [
+        d for d in typed.replace(";", ",").split(",") if d.strip()]
+    return Options(raw, fmt, preset, marking, browser)
+
+
+def dates_or_error(opts: Options) -> list | None:
+    """The checked dates, or ``None`` after showing why they are refused."""
+    try:
+        return parse_dates(opts.raw_dates)
+    except FrontlineError as err:
+        st.error(md_text(err))
+        return None
+
+
+def preview_and_build(briefing, dates: list, opts: Options, filters) -> None:
+    """The dates' ISIS areas, a slide-size preview, the build with its progress bar and the download."""
+    fmt, preset, marking, browser = opts.fmt, opts.preset, opts.marking, opts.browser
+    st.subheader(", ".join(format_date(d, short=True) for d in dates))
+    st.caption(" · ".join(f"{format_date(d, short=True)}: ISIS {format_area(briefing.held(d)['area_km2'])}"
+                          for d in dates))
+    c1, c2 = st.columns(2)
+    preview = c1.button("Preview", key="br_preview", width="stretch")
+    build = c2.button(f"Build the {fmt.upper()}", type="primary", key="br_build", width="stretch")
+    settings = (tuple(dates), marking, filters)
+    if preview:
+        with st.spinner("Drawing the preview..."), tempfile.TemporaryDirectory() as tmp:
+            out = export(briefing, dates, "png", Path(tmp) / "preview.png", "slide", marking)
+            st.session_state["br_preview_png"] = (settings, out.read_bytes())
+    shown = st.session_state.get("br_preview_png")
+    if not (shown and shown[0] == settings) and "br_file" not in st.session_state:
+        st.caption("Press **Preview** to see the export at slide size here, or **Build** to make the file to "
+                   "download.")
+    if shown and shown[0] == settings:
+        st.image(shown[1], width="stretch",
+                 caption="Preview at slide size: " + ("the map page" if len(dates) == 1 else "small multiples")
+                         + ("; the deck has one slide per date" if fmt == "pptx" else ""))
+    if build:
+        bar = st.progress(0.0, text="Starting...")
+        name = f"frontline-{'_'.join(f'{d:%Y%m%d}' for d in dates[:6])}.{fmt}"
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                out = export(briefing, dates, fmt, Path(tmp) / name, preset, marking,
+                             progress=lambda f, m: bar.progress(min(max(f, 0.0), 1.0), text=m), browser=browser)
+                st.session_state["br_file"] = (name, out.read_bytes())
+            bar.progress(1.0, text="Done")
+        except FrontlineError as err:
+            st.error(md_text(err))
+    if "br_file" in st.session_state:
+        name, data = st.session_state["br_file"]
+        st.download_button(f"Download {name} ({len(data) / 1e6:.1f} MB)", data, file_name=name,
+                           mime=MIME_TYPES[name.rsplit(".", 1)[1]],
+                           key="br_download", width="stretch")
