@@ -26,7 +26,7 @@ __all__ = [
 
 #: The date the dashboard opens on when the URL names none.
 DEFAULT_DATE = dt.date(2015, 6, 1)
-PERIOD = (dt.date.fromisoformat(vocab.PERIOD_START), dt.date.fromisoformat(vocab.PERIOD_END))
+PERIOD = (vocab.PERIOD.start, vocab.PERIOD.end)
 
 #: query parameter -> (EventFilter field, allowed codes or None for free text)
 FILTER_PARAMS: dict[str, tuple[str, tuple[str, ...] | None]] = {

@@ -6,6 +6,9 @@ here, so that a new code is added in one place.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 __all__ = [
     "CONTROLLERS",
     "ACTORS",
@@ -21,6 +24,9 @@ __all__ = [
     "CONTROLLER_LABELS",
     "ACTOR_LABELS",
     "EVENT_TYPE_LABELS",
+    "PERIOD",
+    "Period",
+    "QUERY_END",
     "PERIOD_START",
     "PERIOD_END",
     "VALID_DATE_MIN",
@@ -127,9 +133,30 @@ ACTOR_LABELS: dict[str, str] = {
     "CIVILIANS": "Civilians",
 }
 
-#: The period the atlas shows (the slider's range).
-PERIOD_START = "2014-01-01"
-PERIOD_END = "2019-03-23"
+@dataclass(frozen=True)
+class Period:
+    """A span of days, both ends included.
+
+    >>> PERIOD.contains(date(2019, 3, 23)), PERIOD.contains(date(2019, 3, 24)), PERIOD.clamp(date(2020, 1, 1))
+    (True, False, datetime.date(2019, 3, 23))
+    """
+
+    start: date
+    end: date
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def clamp(self, day: date) -> date:
+        return min(max(day, self.start), self.end)
+
+
+#: The period the atlas shows (the slider's range, the dates an event may carry): one pair of dates.
+PERIOD = Period(date(2014, 1, 1), date(2019, 3, 23))
+PERIOD_START = PERIOD.start.isoformat()
+PERIOD_END = PERIOD.end.isoformat()
+#: Queries (``control``, ``area``, ``territory``) may ask about the rest of 2019, to show the state after Baghouz.
+QUERY_END = "2019-12-31"
 #: The range of dates an event may carry (validation).
 VALID_DATE_MIN = "2014-01-01"
 VALID_DATE_MAX = PERIOD_END

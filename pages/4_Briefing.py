@@ -4,6 +4,7 @@ import streamlit as st
 
 from frontline.app import banner, briefing_form, cache, nav, state
 from frontline.export import Briefing
+from frontline.safety import md_text
 
 nav.page_setup("Frontline: Briefing")
 for notice in state.pop_notices():
@@ -19,7 +20,7 @@ if banner.data_banner(ds, refuse="Exports are refused until then, as on the comm
     st.stop()
 model = cache.territory()
 if model is None:
-    st.error(f"The territory model is not available ({cache.territory_error()}), so nothing can be exported.")
+    st.error(md_text(f"The territory model is not available ({cache.territory_error()}), so nothing can be exported."))
     st.stop()
 filters = state.get_filters()
 day = state.get_date()

@@ -34,7 +34,7 @@ def options(day, filters) -> Options:
     """The options column: the map's date, milestones, typed dates, format, page, marking, capture."""
     use_day = st.checkbox(f"The map's date ({day.day} {day:%B %Y})", value=True, key="br_use_day")
     labels = {f"{m.date:%d %b %Y}: {m.label}": m.date for m in milestones.MILESTONES
-              if vocab.PERIOD_START <= m.date.isoformat() <= vocab.PERIOD_END}
+              if vocab.PERIOD.contains(m.date)}
     picked = st.multiselect("Milestones", list(labels), key="br_milestones")
     typed = st.text_input("Other dates (YYYY-MM-DD, comma-separated)", key="br_dates",
                           placeholder="2015-01-01, 2016-01-01")

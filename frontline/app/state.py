@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from .. import viewstate
+from .. import viewstate, vocab
 from ..history.filters import EventFilter
 
 # --- Shared view state: the date and filters every page reads --------------------------
@@ -65,7 +65,7 @@ def get_date() -> dt.date:
 def set_date(day) -> dt.date:
     """Set the shared date (clamped to the atlas's period); returns the date kept."""
     day = pd.Timestamp(day).date()
-    day = min(max(day, viewstate.PERIOD[0]), viewstate.PERIOD[1])
+    day = vocab.PERIOD.clamp(day)
     st.session_state[_DATE_KEY] = day
     _sync_params({"date": day.isoformat()}, ["date"])
     return day

@@ -26,7 +26,7 @@ CONTROL_COLUMNS = ["place_id", "name", "lat", "lon", "country", "controller", "s
 _ORDER = {"offensive_start": 0, "siege_start": 0, "offensive_end": 1, "siege_end": 1, vocab.CONTROL_CHANGE: 2}
 
 
-def parse_date(value, lo: str = vocab.PERIOD_START, hi: str = "2019-12-31") -> pd.Timestamp:
+def parse_date(value, lo: str = vocab.PERIOD_START, hi: str = vocab.QUERY_END) -> pd.Timestamp:
     """Parse an ISO date and check it lies in ``lo..hi``.
 
     >>> parse_date("2017-10-20").date()

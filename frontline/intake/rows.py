@@ -22,7 +22,7 @@ __all__ = ["coord_text", "format_row", "split_records", "insert_record", "read_t
 def coord_text(value) -> str:
     """A coordinate as written in the data files (no float noise).
 
-    >>> coord_text(34.458611), _coord("40.950556"), _coord(36.0)
+    >>> coord_text(34.458611), coord_text("40.950556"), coord_text(36.0)
     ('34.458611', '40.950556', '36.0')
     """
     try:
