@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from . import vocab
 from .errors import DateError
-from .history.filters import EventFilter
+from .history.filters import FILTER_FIELDS, EventFilter
 from .history.timeline import parse_date
 
 __all__ = [
@@ -28,14 +28,9 @@ __all__ = [
 DEFAULT_DATE = dt.date(2015, 6, 1)
 PERIOD = (vocab.PERIOD.start, vocab.PERIOD.end)
 
-#: query parameter -> (EventFilter field, allowed codes or None for free text)
+#: query parameter -> (EventFilter field, allowed codes or None for free text), from the one filter table
 FILTER_PARAMS: dict[str, tuple[str, tuple[str, ...] | None]] = {
-    "country": ("countries", tuple(vocab.COUNTRIES)),
-    "type": ("event_types", tuple(vocab.EVENT_TYPES)),
-    "actor": ("actors", tuple(vocab.ACTORS)),
-    "confidence": ("confidence", tuple(vocab.CONFIDENCE)),
-    "q": ("text", None),
-}
+    f.param: (f.name, tuple(f.codes) if f.codes is not None else None) for f in FILTER_FIELDS}
 VIEW_PARAMS = ("lat", "lon", "zoom")
 #: The zoom levels a link may ask for.
 ZOOM_RANGE = (4, 14)

@@ -10,14 +10,13 @@ import pandas as pd
 import streamlit as st
 
 from .. import config, explorer, vocab
-from ..history.filters import EventFilter, other_filters
+from ..history.filters import FILTER_FIELDS, EventFilter, other_filters
 from ..safety import md_text
 from ..webmap import overlay
 from . import cache, state
 
-#: The sidebar's filter widgets: session key -> EventFilter field.
-FILTER_WIDGETS = {"flt_country": "countries", "flt_type": "event_types", "flt_actor": "actors",
-                  "flt_confidence": "confidence", "flt_q": "text"}
+#: The sidebar's filter widgets: session key -> EventFilter field (from the one filter table).
+FILTER_WIDGETS = {f"flt_{f.param}": f.name for f in FILTER_FIELDS}
 
 
 def _filters_changed() -> None:
@@ -41,16 +40,12 @@ def event_filters(filters: EventFilter) -> None:
         value = getattr(filters, field)
         st.session_state.setdefault(key, value if field == "text" else list(value))
     st.header("Filter events")
-    st.multiselect("Country", list(vocab.COUNTRIES), format_func=vocab.COUNTRIES.get, key="flt_country",
-                   on_change=_filters_changed, placeholder="All countries")
-    st.multiselect("Event type", list(vocab.EVENT_TYPES), format_func=vocab.EVENT_TYPE_LABELS.get, key="flt_type",
-                   on_change=_filters_changed, placeholder="All types")
-    st.multiselect("Actor", list(vocab.ACTORS), format_func=explorer.actor_label,
-                   key="flt_actor", on_change=_filters_changed, placeholder="All actors")
-    st.multiselect("Confidence", list(vocab.CONFIDENCE), key="flt_confidence", on_change=_filters_changed,
-                   placeholder="Any confidence")
-    st.text_input("Search places and summaries", key="flt_q", on_change=_filters_changed,
-                  placeholder="e.g. Ar-Raqqah, Tadmur, siege")
+    for f in FILTER_FIELDS:
+        if f.codes is None:
+            st.text_input(f.label, key=f"flt_{f.param}", on_change=_filters_changed, placeholder=f.placeholder)
+        else:
+            st.multiselect(f.label, list(f.codes), format_func=f.codes.get, key=f"flt_{f.param}",
+                           on_change=_filters_changed, placeholder=f.placeholder)
     extra = other_filters(filters)
     if extra:
         st.caption(md_text(f"Also filtered on the Events page: {'; '.join(extra)}."))

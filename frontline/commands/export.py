@@ -14,6 +14,7 @@ def _codes(values) -> tuple[str, ...]:
 
 def register(sub) -> None:
     from ..export.presets import FORMATS, PRESETS
+    from ..history.filters import FILTER_FIELDS
 
     p = add_command(
         sub, "export", help="export briefing maps, small multiples, a slide deck or a stand-alone map",
@@ -38,11 +39,11 @@ def register(sub) -> None:
     p.add_argument("--app-url", metavar="URL", help="with --browser: capture this running dashboard instead of the "
                                                     "stand-alone map, e.g. http://localhost:8501")
     g = p.add_argument_group("event filters (territory always uses every change of control)")
-    g.add_argument("--country", action="append", metavar="CODE", help="SY and/or IQ (repeat or comma-separate)")
-    g.add_argument("--event-type", action="append", metavar="TYPE", help="event type codes, e.g. control_change")
-    g.add_argument("--actor", action="append", metavar="CODE", help="actor codes, e.g. SDF")
-    g.add_argument("--confidence", action="append", metavar="LEVEL", help="high, medium and/or low")
-    g.add_argument("--text", default="", help="text to search in place names and summaries")
+    for f in FILTER_FIELDS:  # the one filter table: the same filters as the map and the URL
+        if f.codes is None:
+            g.add_argument(f.option, default="", help=f.help)
+        else:
+            g.add_argument(f.option, action="append", metavar="CODE", help=f.help)
     g.add_argument("--window-days", type=int, default=30, help="events of this many days up to each date are drawn "
                                                                 "(default: %(default)s)")
     add_data_options(p)
@@ -50,24 +51,21 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from .. import vocab
     from ..errors import ExportError
     from ..export import export, load_briefing, parse_dates
     from ..export.presets import check_output, format_from_path
-    from ..history.filters import EventFilter
+    from ..history.filters import FILTER_FIELDS, EventFilter
 
     fmt = args.format or format_from_path(args.out)
     dates = parse_dates(args.date)          # a bad date fails before the data is read
     check_output(args.out, fmt)            # so does an unwritable path
-    filters = EventFilter(countries=_codes(args.country), event_types=_codes(args.event_type),
-                          actors=_codes(args.actor), confidence=_codes(args.confidence), text=args.text or "")
-    for name, given, known in (("--country", filters.countries, vocab.COUNTRIES),
-                               ("--event-type", filters.event_types, vocab.EVENT_TYPES),
-                               ("--actor", filters.actors, vocab.ACTORS),
-                               ("--confidence", filters.confidence, vocab.CONFIDENCE)):
-        unknown = [g for g in given if g not in known]
+    values = {f.name: (getattr(args, f.option[2:].replace("-", "_")) or "" if f.codes is None
+                       else _codes(getattr(args, f.option[2:].replace("-", "_")))) for f in FILTER_FIELDS}
+    for f in FILTER_FIELDS:
+        unknown = [g for g in values[f.name] if g not in f.codes] if f.codes is not None else []
         if unknown:
-            raise ExportError(f"unknown {name} {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+            raise ExportError(f"unknown {f.option} {', '.join(map(repr, unknown))}; known: {', '.join(f.codes)}")
+    filters = EventFilter(**values)
     if args.window_days < 1:
         raise ExportError(f"--window-days must be at least 1, not {args.window_days}")
     briefing = load_briefing(args.events, args.places, filters, args.window_days)

@@ -10,7 +10,8 @@ import pandas as pd
 
 from .. import vocab
 
-__all__ = ["EventFilter", "filter_events", "fold", "other_filters", "describe_filters"]
+__all__ = ["EventFilter", "filter_events", "fold", "other_filters", "describe_filters", "FilterField",
+           "FILTER_FIELDS"]
 
 
 def fold(text: str) -> str:
@@ -40,6 +41,38 @@ class EventFilter:
     end: pd.Timestamp | None = None
     control_changes_only: bool = False
     controllers_after: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class FilterField:
+    """One filter an analyst sets on the map, in a link and on the command line: where each spells it."""
+
+    #: The :class:`EventFilter` field.
+    name: str
+    #: The URL query parameter (and the sidebar widget's key, ``flt_<param>``).
+    param: str
+    #: The command-line option.
+    option: str
+    label: str
+    #: Allowed codes -> readable labels; ``None`` for free text.
+    codes: dict[str, str] | None
+    placeholder: str
+    help: str
+
+
+#: The filters shared by the map's sidebar, the URL (:mod:`frontline.viewstate`) and the CLI
+#: (``export``): a new filter is one row here (and a field of :class:`EventFilter`).
+FILTER_FIELDS: tuple[FilterField, ...] = (
+    FilterField("countries", "country", "--country", "Country", vocab.COUNTRIES, "All countries",
+                "SY and/or IQ (repeat or comma-separate)"),
+    FilterField("event_types", "type", "--event-type", "Event type", vocab.EVENT_TYPE_LABELS, "All types",
+                "event type codes, e.g. control_change"),
+    FilterField("actors", "actor", "--actor", "Actor", vocab.ACTOR_LABELS, "All actors", "actor codes, e.g. SDF"),
+    FilterField("confidence", "confidence", "--confidence", "Confidence", {c: c for c in vocab.CONFIDENCE},
+                "Any confidence", "high, medium and/or low"),
+    FilterField("text", "q", "--text", "Search places and summaries", None, "e.g. Ar-Raqqah, Tadmur, siege",
+                "text to search in place names (any spelling) and summaries"),
+)
 
 
 def filter_events(events: pd.DataFrame, places: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
