@@ -74,8 +74,9 @@ def review(key: str, what: str, similar_text: str, similar_columns: list[str], c
 
 
 def _start(key: str) -> None:
-    st.session_state.pop(f"{key}_added", None)
-    st.session_state.pop(f"{key}_pending", None)
+    """A new check: forget the last result, the pending row and its "add it anyway" tick."""
+    for suffix in ("added", "pending", "confirm"):
+        st.session_state.pop(f"{key}_{suffix}", None)
 
 
 def event_form() -> None:
