@@ -117,7 +117,7 @@ def parse_filter_params(params: Mapping) -> tuple[EventFilter, list[str]]:
     >>> notes
     ['Ignored country=XX in the link: not a known code (known: SY, IQ).']
     >>> parse_filter_params({})
-    (EventFilter(countries=(), event_types=(), actors=(), confidence=(), text='', start=None, end=None, control_changes_only=False, controllers_after=()), [])
+    (EventFilter(countries=(), event_types=(), actors=(), confidence=(), text='', start=None, end=None, control_changes_only=False, controllers_after=(), source_types=()), [])
     """
     kwargs: dict = {}
     notices: list[str] = []

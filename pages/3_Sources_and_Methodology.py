@@ -51,6 +51,11 @@ with tab_sources:
                 "event_ids": st.column_config.TextColumn("Event ids", width="medium"),
             },
         )
+        st.markdown("**By kind of source**: how the record is sourced (an event resting *only* on one kind "
+                    "is counted under `only`; no change of control rests on an encyclopedia alone).")
+        st.dataframe(sources.source_type_counts(ds.events), key="src_kinds", hide_index=True,
+                     column_config={"kind": "Kind", "citations": "Citations", "events": "Events citing it",
+                                    "only": "Events resting on it alone"})
         st.markdown("**By outlet**: an event citing two articles of one outlet counts once.")
         st.dataframe(by_outlet, key="src_outlets", hide_index=True,
                      column_config={"outlet": "Outlet", "events": "Events citing it", "sources": "Distinct sources"})

@@ -36,3 +36,16 @@ def test_actor_type_confidence_and_dates_combine(fixture_paths):
 
 def test_filter_that_matches_nothing_returns_an_empty_table(fixture_paths):
     assert _ids(fixture_paths, text="no such place anywhere") == []
+
+
+def test_source_type_filter_keeps_events_with_a_source_of_that_kind():
+    from frontline.history.filters import EventFilter, describe_filters, filter_events
+
+    places = pd.DataFrame({"place_id": ["a"], "name": ["A"], "aliases": [""], "country": ["SY"]})
+    events = pd.DataFrame({"event_id": ["1", "2", "3"], "place_id": ["a"] * 3, "event_type": ["battle"] * 3,
+                           "actors": ["ISIS"] * 3, "confidence": ["high"] * 3, "summary": ["x"] * 3,
+                           "controller_after": [""] * 3, "date": pd.to_datetime(["2015-01-01"] * 3),
+                           "source_type": ["news_agency|encyclopedia", "encyclopedia", "monitor"]})
+    f = EventFilter(source_types=("news_agency", "monitor"))
+    assert list(filter_events(events, places, f)["event_id"]) == ["1", "3"]
+    assert describe_filters(f) == "sources: news agency, monitor"

@@ -123,6 +123,7 @@ def events_sidebar(places: pd.DataFrame, shared: EventFilter) -> tuple[EventFilt
         "ev_changes": shared.control_changes_only,
         "ev_after": list(shared.controllers_after),
         "ev_confidence": list(shared.confidence),
+        "ev_sources": list(shared.source_types),
     }
     for key, value in initial.items():
         st.session_state.setdefault(key, value)
@@ -148,11 +149,14 @@ def events_sidebar(places: pd.DataFrame, shared: EventFilter) -> tuple[EventFilt
         after = st.multiselect("New controller (changes of control)", list(vocab.CONTROLLERS), key="ev_after",
                                format_func=vocab.CONTROLLER_LABELS.get)
         confidence = st.multiselect("Confidence", list(vocab.CONFIDENCE), key="ev_confidence")
+        sources = st.multiselect("Source type", list(vocab.SOURCE_TYPES), key="ev_sources",
+                                 format_func=lambda k: k.replace("_", " "),
+                                 help="Keep events with at least one source of these kinds")
         st.button("Clear filters", on_click=_clear, key="ev_clear")
 
     start, end = (tuple(span) + (None, None))[:2] if isinstance(span, (tuple, list)) else (span, None)
     f = EventFilter(
-        countries=tuple(countries), event_types=tuple(types), actors=tuple(actors), confidence=tuple(confidence),
+        countries=tuple(countries), event_types=tuple(types), actors=tuple(actors), confidence=tuple(confidence), source_types=tuple(sources),
         text=text.strip(), control_changes_only=changes_only, controllers_after=tuple(after),
         start=None if start in (None, LO) else pd.Timestamp(start),
         end=None if end in (None, HI) else pd.Timestamp(end),

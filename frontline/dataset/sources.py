@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import config
 
-__all__ = ["Source", "SEPARATOR", "parse_source", "split_sources", "event_sources", "outlet_types", "infer_source_types",
+__all__ = ["Source", "SEPARATOR", "parse_source", "split_sources", "event_sources", "outlet_types", "infer_source_types", "source_type_counts",
            "source_counts", "outlet_counts", "SOURCE_COLUMNS", "OUTLET_COLUMNS"]
 
 SEPARATOR = " | "
@@ -189,3 +189,25 @@ def outlet_counts(events: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=OUTLET_COLUMNS)
     out = long.groupby("outlet").agg(events=("event_id", "nunique"), sources=("citation", "nunique")).reset_index()
     return out.sort_values(["events", "outlet"], ascending=[False, True], kind="stable").reset_index(drop=True)[OUTLET_COLUMNS]
+
+
+def source_type_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Citations and events per kind of source (``source_type``), most cited first.
+
+    Columns: ``kind, citations, events, only`` (``only``: events resting on that kind alone).
+
+    >>> source_type_counts(pd.DataFrame({"source_type": ["news_agency|encyclopedia", "encyclopedia"]}))
+               kind  citations  events  only
+    0  encyclopedia          2       2     1
+    1   news_agency          1       1     0
+    """
+    if "source_type" not in events or events.empty:
+        return pd.DataFrame(columns=["kind", "citations", "events", "only"])
+    kinds = events["source_type"].fillna("").str.split("|")
+    rows = []
+    for kind in sorted({k for ks in kinds for k in ks if k}):
+        rows.append({"kind": kind, "citations": int(sum(ks.count(kind) for ks in kinds)),
+                     "events": int(sum(kind in ks for ks in kinds)),
+                     "only": int(sum(set(ks) == {kind} for ks in kinds))})
+    out = pd.DataFrame(rows)
+    return out.sort_values(["citations", "kind"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -41,6 +41,8 @@ class EventFilter:
     end: pd.Timestamp | None = None
     control_changes_only: bool = False
     controllers_after: tuple[str, ...] = field(default=())
+    #: Keep events with at least one source of these kinds (news agency, monitor, official...).
+    source_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ FILTER_FIELDS: tuple[FilterField, ...] = (
     FilterField("actors", "actor", "--actor", "Actor", vocab.ACTOR_LABELS, "All actors", "actor codes, e.g. SDF"),
     FilterField("confidence", "confidence", "--confidence", "Confidence", {c: c for c in vocab.CONFIDENCE},
                 "Any confidence", "high, medium and/or low"),
+    FilterField("source_types", "source", "--source-type", "Source type",
+                {k: k.replace("_", " ") for k in vocab.SOURCE_TYPES}, "Any source",
+                "keep events with at least one source of these kinds, e.g. news_agency,monitor"),
     FilterField("text", "q", "--text", "Search places and summaries", None, "e.g. Ar-Raqqah, Tadmur, siege",
                 "text to search in place names (any spelling) and summaries"),
 )
@@ -90,6 +95,9 @@ def filter_events(events: pd.DataFrame, places: pd.DataFrame, f: EventFilter) ->
         mask &= events["actors"].fillna("").map(lambda a: bool(wanted.intersection(a.split("|"))))
     if f.confidence:
         mask &= events["confidence"].isin(f.confidence)
+    if f.source_types and "source_type" in events:
+        kinds = set(f.source_types)
+        mask &= events["source_type"].fillna("").map(lambda k: bool(kinds.intersection(k.split("|"))))
     if f.start is not None:
         mask &= events["date"] >= pd.Timestamp(f.start)
     if f.end is not None:
@@ -147,6 +155,8 @@ def describe_filters(f: EventFilter) -> str:
         parts.append("actors " + ", ".join(vocab.ACTOR_LABELS.get(a, a) for a in f.actors))
     if f.confidence:
         parts.append("confidence " + ", ".join(f.confidence))
+    if f.source_types:
+        parts.append("sources: " + ", ".join(k.replace("_", " ") for k in f.source_types))
     if f.text.strip():
         parts.append(f"matching '{f.text.strip()}'")
     return "; ".join(parts + other_filters(f))
