@@ -69,7 +69,7 @@ def browser_rounds(rounds: int) -> int:
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import CHROMIUM, copy_data, start_app
     from playwright.sync_api import sync_playwright
-    from test_curate_page import fill_baghuz_event
+    from test_curate_page import fill_baghuz_event, make_it_a_battle
 
     def idle(pg) -> None:  # Streamlit shows its status widget while a rerun is under way
         pg.wait_for_timeout(300)
@@ -92,10 +92,7 @@ def browser_rounds(rounds: int) -> int:
                     for k, pg in enumerate(pages):  # a fresh session each round: nothing stale on the page
                         pg.goto(url)
                         fill_baghuz_event(pg)
-                        pg.locator("[data-testid='stSelectbox']").filter(has_text="Event type").click()
-                        pg.get_by_role("option", name="Battle", exact=True).click()
-                        pg.locator("[data-testid='stSelectbox']").filter(has_text="Controller after").click()
-                        pg.get_by_role("option", name="none", exact=True).click()
+                        make_it_a_battle(pg)
                         pg.get_by_label("Summary").fill(f"Bench round {rnd}, analyst {k}.")
                         pg.get_by_role("button", name="Check the event").click()
                         idle(pg)

@@ -44,6 +44,15 @@ def fill_baghuz_event(page) -> None:
     page.get_by_text("Place: Baghouz (").wait_for(timeout=20_000)
 
 
+def make_it_a_battle(page) -> None:
+    """Turn the form filled by :func:`fill_baghuz_event` into a battle (no new holder), which two analysts may
+    well both record on one day."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Event type").click()
+    page.get_by_role("option", name="Battle", exact=True).click()
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Controller after").click()
+    page.get_by_role("option", name="none", exact=True).click()
+
+
 def test_adding_an_event_at_baghuz_writes_one_new_line(curate_app, page):
     url, ev = curate_app
     before = ev.read_text(encoding="utf-8").split("\n")
@@ -73,12 +82,9 @@ def test_two_analysts_saving_at_once_both_keep_their_row(curate_app, browser):
     for rnd in range(2):
         before = ev.read_text(encoding="utf-8").split("\n")
         for k, pg in enumerate(pages):
-            if rnd == 0:  # a battle, which two analysts may well both record (the form keeps it for round 1)
+            if rnd == 0:  # the form keeps its values for round 1
                 fill_baghuz_event(pg)
-                pg.locator("[data-testid='stSelectbox']").filter(has_text="Event type").click()
-                pg.get_by_role("option", name="Battle", exact=True).click()
-                pg.locator("[data-testid='stSelectbox']").filter(has_text="Controller after").click()
-                pg.get_by_role("option", name="none", exact=True).click()
+                make_it_a_battle(pg)
             pg.get_by_label("Summary").fill(f"Round {rnd}, analyst {k}.")
             pg.get_by_role("button", name="Check the event").click()
             if rnd > 0:  # the rows of round 0 are possible duplicates: each analyst confirms
