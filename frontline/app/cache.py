@@ -6,6 +6,7 @@ edited data file is reloaded on the next run."""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -57,10 +58,32 @@ def timeline(events_path=None, places_path=None) -> ControlTimeline:
 
 @st.cache_resource(show_spinner="Building the territory model...")
 def _territory(events_path: str, places_path: str, stamp: tuple, basemap_dir: str):
+    return _territory_disk(events_path, places_path, stamp, basemap_dir, _model_version(basemap_dir))
+
+
+@st.cache_data(show_spinner=False, persist="disk", max_entries=4)
+def _territory_disk(events_path: str, places_path: str, stamp: tuple, basemap_dir: str, version: str):
+    """The model, also kept on disk (Streamlit's ``persist="disk"``): a restarted server unpickles it
+    (~0.1 s) instead of building it (~1.2 s). Keyed by the data files' times and the code and basemap."""
     from ..history.territory import TerritoryModel  # imported lazily: shapely/pyproj are slow to import
 
     ds = dataset(events_path, places_path)
     return TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _model_version(basemap_dir: str) -> str:
+    """A digest of what the model is made from besides the data files: its code and the basemap files."""
+    import hashlib
+
+    here = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*(here / "history").glob("*.py"), *(here / "dataset").glob("*.py"), here / "vocab.py"]):
+        digest.update(path.read_bytes())
+    for path in sorted(Path(basemap_dir).glob("*")):
+        stat = path.stat()
+        digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
 
 
 def territory(events_path=None, places_path=None, basemap_dir=None):
