@@ -33,7 +33,7 @@ def _model():
         return None, err
 
 
-def _groups(model, when: dt.date, points, window: int, show_older: bool, ov: sidebar.Overlay) -> list:
+def _groups(model, when: dt.date, points, window: int, show_older: bool, ov: sidebar.Overlay, shown) -> list:
     """The date's layers for the map component: (name, cache key or None, build)."""
     if model is not None:
         snap = model.snapshot(when)
@@ -48,8 +48,7 @@ def _groups(model, when: dt.date, points, window: int, show_older: bool, ov: sid
         return group
 
     groups = [territory, ("Events", None, events_group)]
-    if ov.table is not None:
-        shown = ov.shown(when)
+    if shown is not None:
         groups.append(("Imported events", ov.key(when), lambda: overlay.overlay_layer(shown, kind=ov.kind)))
     return groups
 
@@ -99,7 +98,8 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
     """The map of ``when`` (its base never rebuilt, so pan and zoom stay) and the figures beside it."""
     model, model_error = _model()
     events, points = cache.event_points(state.get_filters())
-    groups = _groups(model, when, points, window, show_older, ov)
+    shown = ov.shown(when) if ov.table is not None else None  # the overlay's rows for the date, filtered once
+    groups = _groups(model, when, points, window, show_older, ov, shown)
     center, zoom = state.get_view()
     c_map, c_fig = st.columns([4, 1])
     with c_map:
@@ -116,7 +116,7 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
         if model_error is not None:
             st.warning(md_text(f"Territory is not available ({model_error}); showing places instead."))
         figures_panel(ds, model, when, events, window)
-        if ov.table is not None:
-            n = len(ov.shown(when))
+        if shown is not None:
+            n = len(shown)
             st.caption(md_text(f"Imported events overlay: {n:,} {'ISIS ' if ov.isis_only else ''}"
                                f"event{'' if n == 1 else 's'} from {ov.path.name} in the {ov.days} days up to the date."))

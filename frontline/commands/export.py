@@ -59,8 +59,8 @@ def run(args) -> int:
     fmt = args.format or format_from_path(args.out)
     dates = parse_dates(args.date)          # a bad date fails before the data is read
     check_output(args.out, fmt)            # so does an unwritable path
-    values = {f.name: (getattr(args, f.option[2:].replace("-", "_")) or "" if f.codes is None
-                       else _codes(getattr(args, f.option[2:].replace("-", "_")))) for f in FILTER_FIELDS}
+    values = {f.name: _codes(getattr(args, f.dest)) if f.codes is not None else getattr(args, f.dest) or ""
+              for f in FILTER_FIELDS}
     for f in FILTER_FIELDS:
         unknown = [g for g in values[f.name] if g not in f.codes] if f.codes is not None else []
         if unknown:

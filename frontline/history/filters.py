@@ -61,6 +61,11 @@ class FilterField:
     placeholder: str
     help: str
 
+    @property
+    def dest(self) -> str:
+        """The attribute argparse stores the option in (``--event-type`` -> ``event_type``)."""
+        return self.option.lstrip("-").replace("-", "_")
+
 
 #: The filters shared by the map's sidebar, the URL (:mod:`frontline.viewstate`) and the CLI
 #: (``export``): a new filter is one row here (and a field of :class:`EventFilter`).

@@ -14,11 +14,12 @@ file for the whole read → check → assign id → write → rename sequence:
   new one, whole; temporary files left by a killed writer are removed under the next lock.
 
 A save that was previewed against one version of the file and lands on another reports it
-(:attr:`Saved.changed_meanwhile`), so the page can say "someone else saved first".
+(:attr:`Added.changed_meanwhile`), so the page can say "someone else saved first".
 
 Example::
 
-    saved = save_record("data/events.csv", prepare, EVENT_COLUMNS, ("date", "event_id"))
+    added = save_record("data/events.csv", prepare=lambda text: (row, check(row)),
+                        insert=lambda text, row: insert_record(text, row, EVENT_COLUMNS, EVENT_ORDER))
 """
 
 from __future__ import annotations
@@ -60,16 +61,10 @@ def stale_temp_files(path: Path | str) -> list[Path]:
     return sorted(p for p in path.parent.glob(f"{_temp_prefix(path)}*.tmp") if p.is_file())
 
 
-def remove_stale_temp_files(path: Path | str) -> list[Path]:
-    """Remove :func:`stale_temp_files` (call it only while holding :func:`locked`); return them."""
-    removed = []
+def remove_stale_temp_files(path: Path | str) -> None:
+    """Remove :func:`stale_temp_files` (call it only while holding :func:`locked`)."""
     for tmp in stale_temp_files(path):
-        try:
-            tmp.unlink()
-            removed.append(tmp)
-        except FileNotFoundError:
-            pass
-    return removed
+        tmp.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -93,18 +88,18 @@ def locked(path: Path | str, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         lock.release()
 
 
-def tidy(path: Path | str, timeout: float = 0.5) -> list[Path]:
+def tidy(path: Path | str, timeout: float = 0.5) -> None:
     """Remove what killed writers left beside ``path`` (under its lock); quietly nothing if busy or read-only.
 
     Called once when the app starts, so no stale temporary file lingers until the next save.
     """
     if not stale_temp_files(path):
-        return []
+        return
     try:
         with locked(path, timeout):
-            return []  # locked() removed them
+            pass  # taking the lock removes them
     except ConcurrentEditError:
-        return []
+        pass
 
 
 def digest(path: Path | str) -> str:

@@ -20,18 +20,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import tempfile
 import dataclasses
+import tempfile
 from datetime import date as _date
 from pathlib import Path
 
 from .. import config
 from ..errors import ConcurrentEditError, Problem
 from ..dataset.schema import EVENT_COLUMNS
-from ..dataset.validate import read_rows, validate_files
+from ..dataset.validate import check_chain, first_places, read_rows, validate_files
 from . import csvstore
 from .csvstore import Added
-from .rows import coord_text, insert_record, problems_on_new_line, read_text
+from .rows import coord_text, insert_record, read_text
 
 __all__ = ["event_ids", "build_row", "next_event_id", "check_row", "find_duplicates", "insert_event", "Added",
            "DuplicateWhileSavingError", "EVENT_ORDER", "DUPLICATE_DAYS"]
@@ -123,37 +123,34 @@ def check_row(row: dict, events_path: Path | str = config.EVENTS_PATH,
 
 
 def _check_row(row: dict, events_path: Path, places_path) -> list[Problem]:
-    existing = {r.get("event_id") for _l, r in read_rows(events_path, EVENT_COLUMNS)[0]} if events_path.exists() else set()
-    text = read_text(events_path)
-    _new, line_no, _line = _insert(text, row)
+    """One copy of the file with the row in place, validated once: the row's own problems, a taken id,
+    and the rows whose control chain it would break (they were fine before)."""
+    new_text, line_no, _line = _insert(read_text(events_path), row)
+    rows_now = read_rows(events_path, EVENT_COLUMNS)[0] if events_path.exists() else []
     problems = []
-    if row["event_id"] in existing:
+    if row["event_id"] in {r["event_id"] for _l, r in rows_now}:
         problems.append(Problem(str(events_path), line_no, "event_id",
                                 f"duplicate id {row['event_id']!r}; leave the id blank to get the next free one"))
-    chain_before = {(r["event_id"], p.message.split(" (")[0]) for p, r in _chain_problems(events_path, places_path)}
-    problems += problems_on_new_line(events_path, row, EVENT_COLUMNS, EVENT_ORDER,
-                                     lambda probe: validate_files(probe, places_path)[2])
     with tempfile.TemporaryDirectory() as tmp:
         probe = Path(tmp) / events_path.name
-        probe.write_text(_new, encoding="utf-8", newline="")
-        for p, other in _chain_problems(probe, places_path):
-            if other["event_id"] != row["event_id"] and (other["event_id"], p.message.split(" (")[0]) not in chain_before:
-                problems.append(Problem(str(events_path), line_no, p.column,
-                                        f"with this row, {other['event_id']} ({other['date']}) would be wrong: "
-                                        f"{p.message}"))
+        probe.write_text(new_text, encoding="utf-8", newline="")
+        place_rows, event_rows, found = validate_files(probe, places_path)
+    problems += [Problem(str(events_path), p.line, p.column, p.message)
+                 for p in found if p.path == str(probe) and p.line == line_no]
+    places = first_places(place_rows)
+    broken_before = {(r["event_id"], p.column) for p, r in _chain_problems(rows_now, places)}
+    for p, other in _chain_problems(event_rows, places):
+        if other["event_id"] != row["event_id"] and (other["event_id"], p.column) not in broken_before:
+            problems.append(Problem(str(events_path), line_no, p.column,
+                                    f"with this row, {other['event_id']} ({other['date']}) would be wrong: "
+                                    f"{p.message}"))
     return problems
 
 
-def _chain_problems(events_path: Path, places_path) -> list[tuple[Problem, dict]]:
-    """Control-chain problems of a file, each with the row it is on."""
-    from ..dataset.validate import check_chain, check_places, first_places
-
-    if not Path(events_path).exists():
-        return []
-    rows = read_rows(events_path, EVENT_COLUMNS)[0]
+def _chain_problems(rows, places: dict) -> list[tuple[Problem, dict]]:
+    """Control-chain problems of ``(line, row)`` pairs, each with the row it is on."""
     by_line = dict(rows)
-    places = first_places(check_places(places_path)[0])
-    return [(p, by_line[p.line]) for p in check_chain(str(events_path), rows, places) if p.line in by_line]
+    return [(p, by_line[p.line]) for p in check_chain("", rows, places) if p.line in by_line]
 
 
 def find_duplicates(row: dict, events_path: Path | str = config.EVENTS_PATH,
