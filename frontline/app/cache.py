@@ -10,6 +10,7 @@ import functools
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -68,7 +69,9 @@ def _territory_disk(events_path: str, places_path: str, stamp: tuple, basemap_di
     from ..history.territory import TerritoryModel  # imported lazily: shapely/pyproj are slow to import
 
     ds = dataset(events_path, places_path)
-    return TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
+    model = TerritoryModel(ds.places, ds.events, basemap_dir=Path(basemap_dir))
+    model.atoms()  # the map's pieces and labels (~1 s), kept in the disk copy too
+    return model
 
 
 @functools.lru_cache(maxsize=4)
@@ -141,6 +144,58 @@ def event_points(f: EventFilter, events_path=None, places_path=None):
     events_path, places_path = _paths(events_path, places_path)
     return _event_points(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f), f)
 
+
+
+# --- The live map's files (frontline.webmap.client): published once, fetched once per page ---
+
+def _published(url: str) -> bool:
+    from ..webmap import client
+
+    return (client.DATA_DIR / url.rsplit("/", 1)[-1]).exists()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _territory_url(_model, model_id: int) -> str:
+    from ..webmap import client
+
+    return client.publish(_model.atoms().payload(), "territory")
+
+
+def territory_url(model) -> str:
+    """The URL of ``model``'s atoms file (written on first use, again if someone removed it)."""
+    url = _territory_url(model, id(model))
+    if not _published(url):
+        _territory_url.clear()
+        url = _territory_url(model, id(model))
+    return url
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _events_file(events_path: str, places_path: str, stamp: tuple) -> tuple[str, np.ndarray]:
+    from ..webmap import client
+
+    _, points = _event_points(events_path, places_path, stamp, repr(EventFilter()), EventFilter())
+    return client.publish(client.events_payload(points), "events"), points["event_id"].to_numpy(dtype=object)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _mask(events_path: str, places_path: str, stamp: tuple, filter_key: str, _f: EventFilter) -> str | None:
+    from ..webmap import client
+
+    _, all_ids = _events_file(events_path, places_path, stamp)
+    events, _ = _event_points(events_path, places_path, stamp, filter_key, _f)
+    return client.filter_mask(all_ids, events["event_id"].astype(str))
+
+
+def events_file(f: EventFilter, events_path=None, places_path=None) -> tuple[str, str | None]:
+    """``(URL of the file of every event, filter mask of f)`` (see :func:`frontline.webmap.client.filter_mask`)."""
+    events_path, places_path = _paths(events_path, places_path)
+    stamp = (_mtime(events_path), _mtime(places_path))
+    url, _ = _events_file(str(events_path), str(places_path), stamp)
+    if not _published(url):
+        _events_file.clear()
+        url, _ = _events_file(str(events_path), str(places_path), stamp)
+    return url, _mask(str(events_path), str(places_path), stamp, repr(f), f)
 
 
 # --- Data intake: the gazetteer geocoder and imported overlays (frontline.intake.geocode, frontline.intake.importers) ---

@@ -32,7 +32,8 @@ def _base_version() -> str:
     digest = hashlib.sha256(f"{folium.__version__}|{getattr(sf, '__version__', '')}".encode())
     here = Path(__file__).parent.parent
     # everything the base map's script is made from: the webmap package, the basemap reader, this module
-    for path in [*sorted((here / "webmap").glob("*.py")), here / "dataset" / "basemap.py", Path(__file__), here / "config.py"]:
+    for path in [*sorted((here / "webmap").glob("*.py")), *sorted((here / "webmap").glob("*.js")),
+                 here / "dataset" / "basemap.py", Path(__file__), here / "config.py"]:
         digest.update(path.read_bytes())
     for path in sorted(Path(config.BASEMAP_DIR).glob("*")):
         stat = path.stat()

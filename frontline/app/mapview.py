@@ -11,7 +11,7 @@ from ..dataset.load import Dataset
 from ..history import figures
 from ..history.filters import describe_filters
 from ..safety import md_text
-from ..webmap import base, controls, layers, overlay
+from ..webmap import base, client, controls, layers, overlay
 from . import cache, component, dates, sidebar, state
 
 #: The map fills the window below the date controls (never under 460 px): the height is set on the
@@ -33,17 +33,24 @@ def _model():
         return None, err
 
 
-def _groups(model, when: dt.date, points, window: int, show_older: bool, ov: sidebar.Overlay, shown) -> list:
-    """The date's layers for the map component: (name, cache key or None, build)."""
+def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay, shown) -> list:
+    """The date's layers for the map component: (name, cache key or None, build).
+
+    Territory and events are small calls to the map's client (:mod:`frontline.webmap.client`):
+    the date's label string and figures, the highlight window and the filter mask; the
+    files they name are fetched once per page.
+    """
     if model is not None:
-        snap = model.snapshot(when)
-        territory = ("Territory", f"{id(model)}|{snap.state_date}",
-                     lambda: layers.territory_layer(snap.geojson, snap.overlays))
+        atoms_url = cache.territory_url(model)
+        state_day = model.details_on(when)
+        territory = ("Territory", f"{atoms_url}|{model.labels_on(when)}|{id(state_day)}",
+                     lambda: client.territory_call(atoms_url, model.labels_on(when), state_day))
     else:
         territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
+    events_url, mask = cache.events_file(state.get_filters())
 
     def events_group():
-        group = layers.events_layer(points, when, window_days=window, show_older=show_older)
+        group = client.events_call(events_url, when, window, show_older, mask, layers.MAX_POINTS, layers._GRID_DEG)
         controls.date_stamp(when).add_to(group)
         return group
 
@@ -99,13 +106,13 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
     model, model_error = _model()
     events, points = cache.event_points(state.get_filters())
     shown = ov.shown(when) if ov.table is not None else None  # the overlay's rows for the date, filtered once
-    groups = _groups(model, when, points, window, show_older, ov, shown)
+    groups = _groups(model, when, window, show_older, ov, shown)
     center, zoom = state.get_view()
     c_map, c_fig = st.columns([4, 1])
     with c_map:
         _empty_notice(ds, events, when)
         with st.container(key="fl_map"):
-            out = component.map_component(base.base_map, groups, key="map", height=640,
+            out = component.map_component(base.live_map, groups, key="map", height=640,
                                           layer_control_factory=controls.layer_control, center=center, zoom=zoom,
                                           preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True)
         st.caption(controls.ATTRIBUTION_TEXT)

@@ -38,11 +38,10 @@ class Holding:
 def isis_holding(model, when, days: int = 30) -> Holding:
     """ISIS's holding on ``when`` from a ``TerritoryModel``, compared with ``days`` earlier (clamped to the period)."""
     start = pd.Timestamp(vocab.PERIOD_START)
-    snap = model.snapshot(when)
-    now = snap.areas.set_index("controller").loc["ISIS"]
-    then = model.snapshot(max(pd.Timestamp(when) - pd.Timedelta(days=days), start)).areas.set_index("controller").loc["ISIS"]
-    details = getattr(snap, "details", None)
-    extra = details.set_index("controller").loc["ISIS"] if details is not None else {}
+    details = model.details_on(when).set_index("controller")  # a lookup per change date: no polygons
+    now = details.loc["ISIS"]
+    then = model.details_on(max(pd.Timestamp(when) - pd.Timedelta(days=days), start)).set_index("controller").loc["ISIS"]
+    extra = now
     return Holding(float(now.area_km2), int(now.population), int(now.places),
                    float(now.area_km2 - then.area_km2), int(now.population - then.population),
                    int(now.places - then.places), days,

@@ -264,6 +264,8 @@ class TerritoryModel:
         self._face_tile = (np.floor(np.asarray(cx) / (TILE_DEG * 111e3)) * 1000
                            + np.floor(np.asarray(cy) / (TILE_DEG * 111e3))).astype(np.int64)
         self._tile_parts: dict[tuple, np.ndarray] = {}
+        self._atoms = None
+        self._details_by_day: dict[int, pd.DataFrame] = {}
 
     def neighbours_of(self, place_id: str) -> list[str]:
         """The places whose cells share an edge with ``place_id``'s cell, sorted (one per cell).
@@ -407,7 +409,34 @@ class TerritoryModel:
 
     def areas_on(self, when) -> pd.DataFrame:
         """``controller, area_km2, places, population`` on ``when`` without building polygons."""
-        return self._areas(self._details(self._state(self._state_day(when))))
+        return self._areas(self.details_on(when))
+
+    def details_on(self, when) -> pd.DataFrame:
+        """Per class, :data:`DETAIL_COLUMNS` on ``when`` (no polygons; cached per change date: a lookup)."""
+        day = self._state_day(when)
+        hit = self._details_by_day.get(day)
+        if hit is None:
+            hit = self._details_by_day[day] = self._details(self._state(day))
+        return hit
+
+    def atoms(self):
+        """The territory of every date as fixed pieces and one label string per change date
+        (:class:`frontline.history.atoms.Atoms`), built once (~1 s) and kept with the model."""
+        if self._atoms is None:
+            from .atoms import build_atoms
+
+            states = [self._state(int(d)) for d in self._state_days]
+            for day, st in zip(self._state_days, states):
+                self._details_by_day.setdefault(int(day), self._details(st))
+            codes = np.stack([st.face_cls * 4 + st.face_inferred * 2 + st.face_contested for st in states], axis=1)
+            to_wgs = self._to_wgs
+            faces = shapely.transform(self._faces, lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1])))
+            self._atoms = build_atoms(faces, self._land.face_pairs, codes.astype(np.uint8), self._state_days)
+        return self._atoms
+
+    def labels_on(self, when) -> str:
+        """The territory on ``when`` as one character per atom (see :mod:`frontline.history.atoms`)."""
+        return self.atoms().label_on(int(_day([parse_date(when)])[0]))
 
     def area_series(self) -> pd.DataFrame:
         """Areas per change date: ``date, controller, area_km2, population, places`` (for charts).

@@ -12,6 +12,8 @@ import folium
 import folium.plugins
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import mapping, shape
 
 from ..dataset import basemap
@@ -20,7 +22,7 @@ from .controls import (BASEMAP_PANE, SHORT_ATTRIBUTION, _CSS, _CityLabels, _Date
                        legend_html)
 from .layers import marker_layer
 
-__all__ = ["base_map", "locator_map", "STYLE", "CENTER", "ZOOM"]
+__all__ = ["base_map", "live_map", "locator_map", "STYLE", "CENTER", "ZOOM"]
 
 CENTER = (34.8, 41.0)
 ZOOM = 6
@@ -36,14 +38,20 @@ STYLE = {
 }
 
 
-def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool = True) -> folium.Map:
-    """The constant base map: bundled vector basemap, scale bar, fullscreen, optional online tiles."""
+def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool = True, live: bool = False) -> folium.Map:
+    """The constant base map: bundled vector basemap, scale bar, fullscreen, optional online tiles.
+
+    With ``live`` the basemap and city names are not in the map's script but in a file the
+    map's client fetches once (:mod:`frontline.webmap.client`): the script stays ~10 KB, which
+    matters because the map component is sent its script on every rerun. Without it (exports,
+    a standalone HTML file) everything is inline.
+    """
     m = folium.Map(location=CENTER, zoom_start=ZOOM, tiles=None, control_scale=True,
                    prefer_canvas=True, height=height)
     # With tiles=None folium passes min_zoom/max_zoom to no layer; the map itself needs them
     # (the overlay's marker clusters fail with "Map has no maxZoom specified" otherwise).
     m.options.update(min_zoom=4, max_zoom=14)
-    _basemap_layers(m)
+    loader = _live_basemap(m) if live else _basemap_layers(m)
     _DateLabel().add_to(m)
     _Legend(legend_html(map_legend=True)).add_to(m)
     if online_tiles:
@@ -53,7 +61,15 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
     folium.plugins.Fullscreen(position="topleft").add_to(m)
     if local_assets:
         assets.localize(m)
+    if live:  # after localize: the client is the app's own file, not an npm asset
+        from . import client
+        loader.default_js = [("frontline_client", client.client_url())]
     return m
+
+
+def live_map() -> folium.Map:
+    """The Map page's base map: :func:`base_map` with ``live=True`` (the basemap loaded from a file)."""
+    return base_map(live=True)
 
 
 _ONLINE_TILES = [
@@ -92,6 +108,38 @@ def _basemap_layers(m: folium.Map) -> None:
     _Panes().add_to(m)
     _vector_basemap(m)
     _CityLabels(basemap.cities()).add_to(m)
+
+
+class _ClientBasemap(MacroElement):
+    """Asks the map's client to load the basemap file into the map's basemap groups."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        (function(m){
+            var countries = L.layerGroup().addTo(m), labels = L.layerGroup().addTo(m);
+            FL.basemap({{ this.url|tojson }}, {countries: countries, labels: labels,
+                governorates: {{ this.governorates.get_name() }}, water: {{ this.water.get_name() }}},
+                {pane: {{ this.pane|tojson }}, labelPane: "frontlineLabels", attribution: {{ this.attribution|tojson }}});
+        })({{ this._parent.get_name() }});
+    {% endmacro %}""")
+
+    def __init__(self, url: str, governorates, water):
+        super().__init__()
+        self._name = "ClientBasemap"
+        self.url, self.governorates, self.water = url, governorates, water
+        self.pane, self.attribution = BASEMAP_PANE, SHORT_ATTRIBUTION
+
+
+def _live_basemap(m: folium.Map) -> MacroElement:
+    """The page style and panes, empty basemap groups (listed in the layer switcher), and the loader."""
+    from . import client
+
+    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
+    _Panes().add_to(m)
+    governorates = folium.FeatureGroup(name="Governorates").add_to(m)
+    water = folium.FeatureGroup(name="Rivers and lakes").add_to(m)
+    loader = _ClientBasemap(client.publish(client.basemap_payload(), "basemap"), governorates, water)
+    loader.add_to(m)
+    return loader
 
 
 def _vector_basemap(m: folium.Map) -> None:

@@ -203,7 +203,7 @@ SOURCE_KIND_LABELS = {"news_agency": "news agency", "newspaper": "newspaper", "b
 
 
 def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    """Events ready for the map: ``day, lat, lon, event_type, popup, tooltip`` sorted by day.
+    """Events ready for the map: ``day, lat, lon, event_type, popup, tooltip, event_id, place`` sorted by day.
 
     ``day`` is the date as an int day number; ``popup`` and ``tooltip`` are HTML in which
     every text from the data is escaped (a summary holding ``<script>`` shows as text).
@@ -235,7 +235,8 @@ def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "day": ev["date"].values.astype("datetime64[D]").astype(np.int64), "lat": ev["lat"].to_numpy(float),
         "lon": ev["lon"].to_numpy(float), "event_type": ev["event_type"].to_numpy(dtype=object),
-        "popup": popup, "tooltip": tooltip,
+        "popup": popup, "tooltip": tooltip, "event_id": ev["event_id"].astype(str).to_numpy(dtype=object),
+        "place": place_e,
     })
 
 

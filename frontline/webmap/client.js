@@ -1,0 +1,199 @@
+/* Frontline's map client: the data travels once, a date change sends only what changed.
+ *
+ * Loaded once when the map component mounts (a file the app serves from static/, cached by
+ * the browser). The base map calls FL.basemap(); each rerun's feature groups call
+ * FL.territory() and FL.events() with the date's state: a label string (one character per
+ * territory atom), the highlight window and a filter mask. The files they name are fetched
+ * once per page and decoded once; a date change only rebuilds the drawn layers from them.
+ * Text in the files is already escaped HTML (frontline.safety.html_text on the server).
+ */
+(function () {
+  "use strict";
+  var FL = window.FL = window.FL || {};
+  var files = {}, decoded = {}, markers = {};
+  FL.stats = {fetches: 0, territory: 0, events: 0, errors: []};
+
+  function report(err) {
+    FL.stats.errors.push(String(err));
+    if (window.console) console.error("Frontline map:", err);
+  }
+
+  /* One fetch per file and page: a promise of its JSON. */
+  FL.fetch = function (url) {
+    if (!files[url]) {
+      FL.stats.fetches += 1;
+      files[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+        return r.json();
+      });
+    }
+    return files[url];
+  };
+
+  /* [lat0, lon0, dlat, dlon, ...] integers -> [[lat, lon], ...] */
+  function line(a, scale) {
+    var out = new Array(a.length / 2), lat = 0, lon = 0;
+    for (var i = 0, j = 0; i < a.length; i += 2, j++) {
+      lat += a[i]; lon += a[i + 1];
+      out[j] = [lat / scale, lon / scale];
+    }
+    return out;
+  }
+
+  function territoryData(url) {
+    return FL.fetch(url).then(function (d) {
+      if (!decoded[url]) {
+        var s = d.scale;
+        decoded[url] = {
+          atoms: d.atoms.map(function (polys) {
+            return polys.map(function (rings) { return rings.map(function (r) { return line(r, s); }); });
+          }),
+          edges: d.edges.map(function (e) { return {a: e[0], b: e[1], line: line(e[2], s)}; })
+        };
+      }
+      return decoded[url];
+    });
+  }
+
+  function tip(layer, html) { if (html) layer.bindTooltip(html, {sticky: true}); return layer; }
+
+  /* The zones of one date. st: {url, labels, zones: [{c, style, tip}], inferred: {style, tips: {c: html}},
+     contested: {style, tip}, smooth} */
+  function drawTerritory(group, d, st) {
+    var n = d.atoms.length, cls = new Int16Array(n), inf = new Uint8Array(n), con = new Uint8Array(n);
+    if (st.labels.length !== n) throw new Error("territory labels do not match the atoms file");
+    for (var i = 0; i < n; i++) {
+      var k = st.labels.charCodeAt(i) - 48;
+      cls[i] = k >> 2; inf[i] = (k >> 1) & 1; con[i] = k & 1;
+    }
+    function polys(test) {
+      var out = [];
+      for (var i = 0; i < n; i++) if (test(i)) Array.prototype.push.apply(out, d.atoms[i]);
+      return out;
+    }
+    function border(side) {  // edges with the zone on exactly one side
+      var out = [];
+      d.edges.forEach(function (e) {
+        var a = side(e.a), b = e.b >= 0 ? side(e.b) : false;
+        if (a !== b) out.push(e.line);
+      });
+      return out;
+    }
+    var smooth = st.smooth;
+    st.zones.forEach(function (z) {
+      var p = polys(function (i) { return cls[i] === z.c; });
+      if (!p.length) return;
+      tip(L.polygon(p, Object.assign({}, z.style, {stroke: false, smoothFactor: smooth})), z.tip).addTo(group);
+      var b = border(function (i) { return cls[i] === z.c; });
+      if (b.length) L.polyline(b, Object.assign({}, z.style, {fill: false, interactive: false, smoothFactor: smooth})).addTo(group);
+    });
+    Object.keys(st.inferred.tips).forEach(function (c) {
+      var ci = +c, p = polys(function (i) { return inf[i] && cls[i] === ci; });
+      if (p.length) tip(L.polygon(p, Object.assign({}, st.inferred.style, {smoothFactor: smooth})), st.inferred.tips[c]).addTo(group);
+    });
+    var cp = polys(function (i) { return con[i] === 1; });
+    if (cp.length) {
+      tip(L.polygon(cp, Object.assign({}, st.contested.style, {stroke: false, smoothFactor: smooth})), st.contested.tip).addTo(group);
+      var cb = border(function (i) { return con[i] === 1; });
+      if (cb.length) L.polyline(cb, Object.assign({}, st.contested.style, {fill: false, interactive: false, smoothFactor: smooth})).addTo(group);
+    }
+    FL.stats.territory += 1;
+  }
+
+  /* Layers are drawn in the order the calls come (a rerun's territory under its events), whichever
+     file arrives first: each call waits for the one before. */
+  var queue = Promise.resolve();
+  function inOrder(load, draw) {
+    var loaded = load();
+    queue = queue.then(function () { return loaded; }).then(draw).catch(report);
+  }
+
+  FL.territory = function (group, st) {
+    inOrder(function () { return territoryData(st.url); }, function (d) { drawTerritory(group, d, st); });
+  };
+
+  /* Which events a filter mask keeps: null = all, else base64 of one bit per event (most significant first). */
+  function maskTest(mask) {
+    if (mask === null || mask === undefined) return function () { return true; };
+    var bytes = atob(mask);
+    return function (i) { return (bytes.charCodeAt(i >> 3) >> (7 - (i & 7))) & 1; };
+  }
+
+  function aggregate(rows, idx, older, group, gridDeg) {
+    var cells = {};
+    idx.forEach(function (i) {
+      var r = rows[i], key = Math.floor(r[0] / gridDeg) + ":" + Math.floor(r[1] / gridDeg);
+      var c = cells[key] || (cells[key] = [0, 0, 0]);
+      c[0] += r[0]; c[1] += r[1]; c[2] += 1;
+    });
+    Object.keys(cells).forEach(function (key) {
+      var c = cells[key], n = c[2];
+      L.circleMarker([c[0] / n, c[1] / n], {radius: Math.min(4 + 3 * Math.log(1 + n), 22), color: "#333", weight: 1,
+        fillColor: "#777", fillOpacity: older ? 0.2 : 0.45, opacity: older ? 0.35 : 0.8})
+        .bindTooltip(n + (older ? " older" : " recent") + " events (zoom in or narrow the filters)").addTo(group);
+    });
+  }
+
+  function popupHtml(d, i, m) {  // fetched with its file of popups the first time one of them opens
+    FL.fetch(d.popups[Math.floor(i / d.chunk)]).then(function (chunk) {
+      m.setPopupContent(chunk[i % d.chunk]);
+    }).catch(report);
+  }
+
+  function date(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
+
+  /* The events up to a date. st: {url, day, window, older, mask, max, grid} */
+  function drawEvents(group, d, st) {
+    var rows = d.rows, keep = maskTest(st.mask), cache = markers[st.url] || (markers[st.url] = []);
+    var recent = [], older = [], from = st.day - st.window + 1;
+    for (var i = 0; i < rows.length; i++) {
+      var day = rows[i][3];
+      if (day > st.day) break;  // rows are sorted by day
+      if (!keep(i)) continue;
+      if (day >= from) recent.push(i); else if (st.older) older.push(i);
+    }
+    function marker(i) {
+      var r = rows[i], m = L.circleMarker([r[0], r[1]]);
+      m.bindPopup("Loading\u2026", {maxWidth: 340}).bindTooltip(date(r[3]) + " " + d.places[r[4]] + ": " + d.labels[r[2]]);
+      m.once("popupopen", function () { popupHtml(d, i, m); });
+      return m;
+    }
+    function draw(idx, isOlder) {
+      var cut = Math.max(idx.length - st.max, 0);  // beyond max, the oldest are grouped per grid cell
+      if (cut) aggregate(rows, idx.slice(0, cut), isOlder, group, st.grid);
+      idx.slice(cut).forEach(function (i) {
+        var m = cache[i] || (cache[i] = marker(i));
+        m.setStyle(Object.assign({fillOpacity: 0.9, opacity: 1}, d.styles[rows[i][2]], isOlder ? d.older : {}));
+        group.addLayer(m);
+      });
+    }
+    draw(older, true);
+    draw(recent, false);
+    if (d.popups.length <= 2 && !d.prefetched) { d.prefetched = true; d.popups.forEach(FL.fetch); }
+    FL.stats.events += 1;
+  }
+
+  FL.events = function (group, st) {
+    inOrder(function () { return FL.fetch(st.url); }, function (d) { drawEvents(group, d, st); });
+  };
+
+  /* The bundled vector basemap and the city names. targets: {countries, governorates, water, labels} (layer groups) */
+  FL.basemap = function (url, targets, opts) {
+    FL.fetch(url).then(function (d) {
+      var S = d.styles, focus = d.focus;
+      L.geoJSON(d.countries, {pane: opts.pane, interactive: false, attribution: opts.attribution,
+        style: function (f) { return focus.indexOf(f.properties.adm0_a3) >= 0 ? S.focus_country : S.country; }})
+        .addTo(targets.countries);
+      L.geoJSON(d.governorates, {pane: opts.pane, interactive: false, style: function () { return S.governorate; }})
+        .addTo(targets.governorates);
+      [["lakes", "lake"], ["rivers", "river"], ["khabur", "river"]].forEach(function (p) {
+        L.geoJSON(d[p[0]], {pane: opts.pane, interactive: false, style: function () { return S[p[1]]; }}).addTo(targets.water);
+      });
+      d.cities.forEach(function (c) {
+        L.marker([c[0], c[1]], {pane: opts.labelPane, interactive: false, keyboard: false,
+          icon: L.divIcon({className: "fl-city", html: c[2], iconSize: null, iconAnchor: [-4, 6]})}).addTo(targets.labels);
+      });
+      FL.stats.basemap = true;
+    }).catch(report);
+  };
+})();

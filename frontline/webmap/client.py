@@ -1,0 +1,209 @@
+"""The live map's data path: files the browser loads once, and the few bytes each date sends.
+
+``st_folium``'s component is handed its whole script and layers on every rerun. So the live map
+(:func:`frontline.webmap.base.live_map`) keeps its script small and names files instead:
+
+- :func:`publish` writes a payload once under ``static/data/`` with its content's hash in the
+  name (Streamlit serves ``static/`` at ``/app/static/``; a changed payload is a new name, so
+  the browser may cache every file for as long as it likes);
+- the client (``client.js``, published the same way and loaded when the map mounts) fetches
+  each file once per page: the basemap (:func:`basemap_payload`), the territory's atoms
+  (:meth:`frontline.history.atoms.Atoms.payload`) and every event (:func:`events_payload`);
+- a date change then sends, per layer, a small state: :func:`territory_call` (one character
+  per atom and the date's figures for the tooltips, ~2 KB) and :func:`events_call` (the day,
+  the highlight window, a bit mask of the events the filters keep).
+
+Every text in a payload is escaped HTML already (:func:`frontline.safety.html_text`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from .. import config, vocab
+from ..safety import html_text
+from ..style import EVENT_STYLE, OLDER_STYLE
+
+__all__ = ["publish", "client_url", "basemap_payload", "events_payload", "territory_call", "events_call",
+           "ClientCall", "DATA_DIR", "DATA_URL", "KEEP_VERSIONS"]
+
+DATA_DIR = config.STATIC_DIR / "data"
+DATA_URL = config.STATIC_URL + "/data"
+#: Older versions of a file kept beside the newest (pages opened before a data change still load).
+KEEP_VERSIONS = 3
+_CLIENT_JS = Path(__file__).with_name("client.js")
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically unless it exists (concurrent writers of one content are harmless)."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _prune(folder: Path, stem: str, suffix: str, keep: int = KEEP_VERSIONS) -> None:
+    versions = sorted(folder.glob(f"{stem}-*{suffix}"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in versions[keep + 1:]:
+        old.unlink(missing_ok=True)
+
+
+def publish(payload, stem: str, folder: Path = DATA_DIR, url: str = DATA_URL, suffix: str = ".json") -> str:
+    """Write ``payload`` (JSON-ready, or ``bytes``) as ``folder/stem-<hash>.json`` once; return its URL.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> u = publish({"a": 1}, "x", d, "/s")
+    >>> u.startswith("/s/x-") and (d / u.split("/")[-1]).read_text()
+    '{"a":1}'
+    >>> publish({"a": 1}, "x", d, "/s") == u
+    True
+    """
+    data = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":")).encode()
+    name = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    path = Path(folder) / name
+    if not path.exists():
+        _write_once(path, data)
+        _prune(Path(folder), stem, suffix)
+    return f"{url}/{name}"
+
+
+def client_url(folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
+    """The URL of the published client script (published on the first call)."""
+    return publish(_CLIENT_JS.read_bytes(), "client", folder, url, suffix=".js")
+
+
+# --- Payloads: sent once -------------------------------------------------------------------
+
+@lru_cache(maxsize=4)
+def basemap_payload() -> dict:
+    """The bundled basemap (simplified as for the map), its styles and the city labels."""
+    from . import base
+    from ..dataset import basemap
+
+    return {"countries": base._light("countries"), "governorates": base._light("governorates"),
+            "lakes": base._light("lakes"), "rivers": base._light("rivers"), "khabur": base._light("khabur"),
+            "styles": base.STYLE, "focus": ["SYR", "IRQ"],
+            "cities": [[c["lat"], c["lon"], html_text(c["name"])] for c in basemap.cities()]}
+
+
+#: Popups travel in files of this many events, fetched when one of their popups first opens.
+POPUP_CHUNK = 2000
+
+
+def events_payload(points: pd.DataFrame, folder: Path = DATA_DIR, url: str = DATA_URL) -> dict:
+    """Every event, once: ``rows`` of ``[lat, lon, type, day, place]`` sorted by day (``place`` indexes
+    ``places``), the type labels and marker styles, and the URLs of the popup files (published here,
+    :data:`POPUP_CHUNK` popups each: a popup's HTML is fetched when it first opens).
+
+    ``points`` is :func:`frontline.webmap.layers.event_points` of all events (unfiltered).
+    """
+    names, place_idx = np.unique(points["place"].to_numpy(dtype=str), return_inverse=True) if len(points) else \
+        (np.array([], dtype=str), np.array([], dtype=np.int64))
+    types = sorted(set(points["event_type"].astype(str)))
+    type_idx = {t: i for i, t in enumerate(types)}
+    rows = [[round(float(a), 5), round(float(b), 5), type_idx[str(t)], int(d), int(p)] for a, b, t, d, p in
+            zip(points["lat"], points["lon"], points["event_type"], points["day"], place_idx.ravel())]
+    popups = points["popup"].tolist()
+    chunks = [publish(popups[i:i + POPUP_CHUNK], "popups", folder, url) for i in range(0, len(popups), POPUP_CHUNK)]
+    return {"rows": rows, "places": names.tolist(), "types": types,
+            "labels": [html_text(vocab.EVENT_TYPE_LABELS.get(t, t)) for t in types],
+            "styles": [EVENT_STYLE.get(t, {}) for t in types], "older": OLDER_STYLE,
+            "popups": chunks, "chunk": POPUP_CHUNK}
+
+
+# --- Per date: a few bytes ---------------------------------------------------------------------
+
+class ClientCall(MacroElement):
+    """``FL.<fn>(<parent group>, <state>)`` in a date's feature group (the state as JSON)."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        FL.{{ this.fn }}({{ this._parent.get_name() }}, {{ this.state|tojson }});
+    {% endmacro %}""")
+
+    def __init__(self, fn: str, state: dict):
+        super().__init__()
+        self._name = "ClientCall"
+        self.fn, self.state = fn, state
+
+
+def _figures_tip(label: str, area_km2: float, population: int, places) -> str:
+    people = f"{int(population):,}" if population else "unknown"
+    return (f"<b>Held by</b> {html_text(label)}<br><b>Area</b> {area_km2:,.0f} km²<br>"
+            f"<b>Population (estimate)</b> {people}<br><b>Places</b> {html_text(str(places))}")
+
+
+def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, group_name: str = "Territory") -> folium.FeatureGroup:
+    """The date's territory layer: the atoms file's URL, the label string and the tooltips' figures.
+
+    ``details`` is :meth:`frontline.history.territory.TerritoryModel.details_on` of the date.
+    """
+    from ..history.territory import CONTESTED, TERRITORY_CLASSES, TERRITORY_COLORS, TERRITORY_LABELS
+    from .layers import INFERRED_STYLE, TERRITORY_STYLE
+
+    rows = details.set_index("controller")
+    zones, inferred_tips = [], {}
+    for i, cls in enumerate(TERRITORY_CLASSES):
+        if cls not in vocab.CONTROLLERS or rows.loc[cls, "area_km2"] <= 0:
+            continue
+        r = rows.loc[cls]
+        style = {"color": TERRITORY_COLORS[cls], "fillColor": TERRITORY_COLORS[cls],
+                 **TERRITORY_STYLE.get(cls, TERRITORY_STYLE["default"])}
+        zones.append({"c": i, "style": style,
+                      "tip": _figures_tip(TERRITORY_LABELS[cls], r.area_km2, r.population, r.places)})
+        if r.inferred_km2 > 0:
+            inferred_tips[str(i)] = (f"Inferred: {html_text(vocab.CONTROLLER_LABELS[cls])}: inferred (roads, rivers and "
+                                     f"land between its places)<br><b>Area</b> {r.inferred_km2:,.0f} km²")
+    c = rows.loc[CONTESTED]
+    state = {"url": atoms_url, "labels": labels, "zones": zones, "smooth": 0.5,
+             "inferred": {"style": INFERRED_STYLE, "tips": inferred_tips},
+             "contested": {"style": {"color": TERRITORY_COLORS[CONTESTED], "fillColor": TERRITORY_COLORS[CONTESTED],
+                                     **TERRITORY_STYLE[CONTESTED]},
+                           "tip": _figures_tip(TERRITORY_LABELS[CONTESTED], c.area_km2, c.population, c.places)}}
+    group = folium.FeatureGroup(name=group_name)
+    ClientCall("territory", state).add_to(group)
+    return group
+
+
+def filter_mask(all_ids: np.ndarray, kept_ids) -> str | None:
+    """Base64 of one bit per event of ``all_ids`` (kept: 1), or ``None`` when every event is kept.
+
+    >>> filter_mask(np.array(["a", "b", "c"]), ["a", "c"])
+    'oA=='
+    >>> filter_mask(np.array(["a"]), ["a"]) is None
+    True
+    """
+    keep = np.isin(all_ids, np.asarray(list(kept_ids), dtype=object))
+    if keep.all():
+        return None
+    return base64.b64encode(np.packbits(keep).tobytes()).decode("ascii")
+
+
+def events_call(events_url: str, day, window_days: int, show_older: bool, mask: str | None,
+                max_points: int, grid_deg: float, group_name: str = "Events") -> folium.FeatureGroup:
+    """The date's events layer: which events (by the filters' mask) up to ``day``, the last ``window_days`` highlighted."""
+    d = int(pd.Timestamp(day).to_datetime64().astype("datetime64[D]").astype(np.int64))
+    group = folium.FeatureGroup(name=group_name)
+    ClientCall("events", {"url": events_url, "day": d, "window": int(window_days), "older": bool(show_older),
+                          "mask": mask, "max": int(max_points), "grid": grid_deg}).add_to(group)
+    return group
