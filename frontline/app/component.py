@@ -10,7 +10,7 @@ import folium
 import streamlit as st
 
 from .. import config
-from ..webmap import assets
+from ..webmap import assets, client
 
 # --- The map component, with the constant base map rendered once ------------------------
 #
@@ -76,9 +76,19 @@ def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)
 def _group_script(cache_key: str, idx: int, _build) -> str:
+    return _script(_build(), idx)
+
+
+def _script(group, idx: int) -> str:
+    """The script of one date layer as ``st_folium`` makes it: a folium FeatureGroup rendered, or a
+    :class:`~frontline.webmap.client.JsGroup` written directly (no template work)."""
     import streamlit_folium as sf
 
-    return sf._get_feature_group_string(_build(), folium.Map(tiles=None), idx)
+    if isinstance(group, client.JsGroup):
+        var = f"feature_group_feature_group_{idx}"
+        return (group.script(var) + f"map_div.addLayer({var});\n"
+                f"window.feature_group = window.feature_group || [];\nwindow.feature_group.push({var});\n")
+    return sf._get_feature_group_string(group, folium.Map(tiles=None), idx)
 
 
 #: Appended to the date's layers: streamlit-folium adds every new feature group to the map,
@@ -126,7 +136,7 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     scripts = []
     for idx, (name, cache_key, build) in enumerate(groups):
         if cache_key is None:
-            scripts.append(sf._get_feature_group_string(build(), folium.Map(tiles=None), idx))
+            scripts.append(_script(build(), idx))
         else:
             scripts.append(_group_script(f"{cache_key}|{name}", idx, build))
     scripts.append(_KEEP_HIDDEN_JS % {"names": json.dumps(list(names)),

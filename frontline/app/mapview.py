@@ -49,12 +49,8 @@ def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Ove
         territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
     events_url, mask = cache.events_file(state.get_filters())
 
-    def events_group():
-        group = client.events_call(events_url, when, window, show_older, mask, layers.MAX_POINTS, layers._GRID_DEG)
-        controls.date_stamp(when).add_to(group)
-        return group
-
-    groups = [territory, ("Events", None, events_group)]
+    groups = [territory, ("Events", None, lambda: client.events_call(events_url, when, window, show_older, mask,
+                                                                       layers.MAX_POINTS, layers._GRID_DEG))]
     if shown is not None:
         groups.append(("Imported events", ov.key(when), lambda: overlay.overlay_layer(shown, kind=ov.kind)))
     return groups

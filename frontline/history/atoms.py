@@ -12,8 +12,8 @@ Coordinates are integers of 1e-4 degree (the snapshots' rounding grid), each rin
 stored as ``[lat0, lon0, dlat1, dlon1, ...]`` (first point, then differences): compact JSON that the
 browser decodes in a few milliseconds.
 
->>> code(2, inferred=True, contested=False), decode(code(2, True, False))
-('6', (2, True, False))
+>>> code(1, inferred=True, contested=False), decode(code(1, True, False))
+('6', (1, True, False))
 """
 
 from __future__ import annotations

@@ -173,8 +173,14 @@
     FL.stats.events += 1;
   }
 
+  function stamp(s) {  // the date label, written when the date's layers are drawn
+    var el = s && document.getElementById(s.id);
+    if (el) { el.textContent = s.text; el.setAttribute("data-date", s.iso); }
+  }
+
   FL.events = function (group, st) {
-    inOrder(function () { return FL.fetch(st.url); }, function (d) { drawEvents(group, d, st); });
+    inOrder(function () { return FL.fetch(st.url).catch(function (e) { stamp(st.stamp); throw e; }); },
+            function (d) { drawEvents(group, d, st); stamp(st.stamp); });
   };
 
   /* The bundled vector basemap and the city names. targets: {countries, governorates, water, labels} (layer groups) */

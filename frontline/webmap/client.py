@@ -26,18 +26,18 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-import folium
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
 
 from .. import config, vocab
 from ..safety import html_text
 from ..style import EVENT_STYLE, OLDER_STYLE
+from .controls import DATE_LABEL_ID
 
 __all__ = ["publish", "client_url", "basemap_payload", "events_payload", "territory_call", "events_call",
-           "ClientCall", "DATA_DIR", "DATA_URL", "KEEP_VERSIONS"]
+           "JsGroup", "js_json", "filter_mask", "DATA_DIR", "DATA_URL", "KEEP_VERSIONS"]
 
 DATA_DIR = config.STATIC_DIR / "data"
 DATA_URL = config.STATIC_URL + "/data"
@@ -134,17 +134,33 @@ def events_payload(points: pd.DataFrame, folder: Path = DATA_DIR, url: str = DAT
 
 # --- Per date: a few bytes ---------------------------------------------------------------------
 
-class ClientCall(MacroElement):
-    """``FL.<fn>(<parent group>, <state>)`` in a date's feature group (the state as JSON)."""
+@dataclass(frozen=True)
+class JsGroup:
+    """A date's layer as a call to the map's client: ``FL.<fn>(group, state)``.
 
-    _template = Template("""{% macro script(this, kwargs) %}
-        FL.{{ this.fn }}({{ this._parent.get_name() }}, {{ this.state|tojson }});
-    {% endmacro %}""")
+    :func:`frontline.app.component.map_component` turns it into the feature group script
+    ``st_folium`` expects without rendering a folium element (no template work per move).
+    """
 
-    def __init__(self, fn: str, state: dict):
-        super().__init__()
-        self._name = "ClientCall"
-        self.fn, self.state = fn, state
+    fn: str
+    state: dict
+
+    def script(self, var: str) -> str:
+        """The JavaScript creating the layer group ``var`` and filling it."""
+        return (f"var {var} = L.featureGroup({{}});\n"
+                f"FL.{self.fn}({var}, {js_json(self.state)});\n")
+
+
+def js_json(value) -> str:
+    r"""JSON safe to put in a script: ``<``, ``>``, ``&`` and the line separators escaped.
+
+    >>> js_json({"a": "</script>"})
+    '{"a":"\\u003c/script\\u003e"}'
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
 
 
 def _figures_tip(label: str, area_km2: float, population: int, places) -> str:
@@ -153,7 +169,7 @@ def _figures_tip(label: str, area_km2: float, population: int, places) -> str:
             f"<b>Population (estimate)</b> {people}<br><b>Places</b> {html_text(str(places))}")
 
 
-def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, group_name: str = "Territory") -> folium.FeatureGroup:
+def territory_call(atoms_url: str, labels: str, details: pd.DataFrame) -> JsGroup:
     """The date's territory layer: the atoms file's URL, the label string and the tooltips' figures.
 
     ``details`` is :meth:`frontline.history.territory.TerritoryModel.details_on` of the date.
@@ -180,9 +196,7 @@ def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, group_nam
              "contested": {"style": {"color": TERRITORY_COLORS[CONTESTED], "fillColor": TERRITORY_COLORS[CONTESTED],
                                      **TERRITORY_STYLE[CONTESTED]},
                            "tip": _figures_tip(TERRITORY_LABELS[CONTESTED], c.area_km2, c.population, c.places)}}
-    group = folium.FeatureGroup(name=group_name)
-    ClientCall("territory", state).add_to(group)
-    return group
+    return JsGroup("territory", state)
 
 
 def filter_mask(all_ids: np.ndarray, kept_ids) -> str | None:
@@ -200,10 +214,11 @@ def filter_mask(all_ids: np.ndarray, kept_ids) -> str | None:
 
 
 def events_call(events_url: str, day, window_days: int, show_older: bool, mask: str | None,
-                max_points: int, grid_deg: float, group_name: str = "Events") -> folium.FeatureGroup:
-    """The date's events layer: which events (by the filters' mask) up to ``day``, the last ``window_days`` highlighted."""
-    d = int(pd.Timestamp(day).to_datetime64().astype("datetime64[D]").astype(np.int64))
-    group = folium.FeatureGroup(name=group_name)
-    ClientCall("events", {"url": events_url, "day": d, "window": int(window_days), "older": bool(show_older),
-                          "mask": mask, "max": int(max_points), "grid": grid_deg}).add_to(group)
-    return group
+                max_points: int, grid_deg: float) -> JsGroup:
+    """The date's events layer: which events (by the filters' mask) up to ``day``, the last ``window_days``
+    highlighted; it also writes the date into the map's date label once the date's layers are drawn."""
+    ts = pd.Timestamp(day)
+    d = int(ts.to_datetime64().astype("datetime64[D]").astype(np.int64))
+    return JsGroup("events", {"url": events_url, "day": d, "window": int(window_days), "older": bool(show_older),
+                              "mask": mask, "max": int(max_points), "grid": grid_deg,
+                              "stamp": {"id": DATE_LABEL_ID, "text": f"{ts.day} {ts:%B %Y}", "iso": ts.date().isoformat()}})
