@@ -23,7 +23,7 @@ MAP_CSS = """<style>
 .st-key-fl_figures [data-testid=stMetricLabel] *, .st-key-fl_figures [data-testid=stMetricDelta] *{white-space:normal}
 .st-key-fl_figures [data-testid=stMetric]{margin-bottom:-0.4rem}
 .st-key-fl_figures h3{font-size:1.35rem;white-space:nowrap}
-</style>"""
+""" + layers.RECENT_EVENTS_CSS + "</style>"
 
 
 def _model():

@@ -53,7 +53,7 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
     m.options.update(min_zoom=4, max_zoom=14)
     loader = _live_basemap(m) if live else _basemap_layers(m)
     _DateLabel().add_to(m)
-    _Legend(legend_html(map_legend=True)).add_to(m)
+    _Legend(legend_html(map_legend=True), url=loader.url if live else None).add_to(m)
     if online_tiles:
         for name, tiles, attr in _ONLINE_TILES:
             folium.TileLayer(tiles=tiles, name=name, attr=attr, show=False, overlay=True,
@@ -64,6 +64,7 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
     if live:  # after localize: the client is the app's own file, not an npm asset
         from . import client
         loader.default_js = [("frontline_client", client.client_url())]
+        loader.default_css = [("frontline_css", client.css_url(_map_css()))]
     return m
 
 
@@ -104,7 +105,7 @@ def _light(name: str) -> dict:
 
 def _basemap_layers(m: folium.Map) -> None:
     """What every map of the atlas draws first: the page style, the panes, the bundled basemap, city names."""
-    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
+    m.get_root().header.add_child(folium.Element(f"<style>{_map_css()}</style>"))
     _Panes().add_to(m)
     _vector_basemap(m)
     _CityLabels(basemap.cities()).add_to(m)
@@ -129,11 +130,14 @@ class _ClientBasemap(MacroElement):
         self.pane, self.attribution = BASEMAP_PANE, SHORT_ATTRIBUTION
 
 
+def _map_css() -> str:
+    return f".leaflet-container{{background:{STYLE['background']};}}{_CSS}"
+
+
 def _live_basemap(m: folium.Map) -> MacroElement:
-    """The page style and panes, empty basemap groups (listed in the layer switcher), and the loader."""
+    """Panes, empty basemap groups (listed in the layer switcher), and the loader (the page style is a file)."""
     from . import client
 
-    m.get_root().header.add_child(folium.Element(f"<style>.leaflet-container{{background:{STYLE['background']};}}{_CSS}</style>"))
     _Panes().add_to(m)
     governorates = folium.FeatureGroup(name="Governorates").add_to(m)
     water = folium.FeatureGroup(name="Rivers and lakes").add_to(m)

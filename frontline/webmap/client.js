@@ -11,7 +11,7 @@
   "use strict";
   var FL = window.FL = window.FL || {};
   var files = {}, decoded = {}, markers = {};
-  FL.stats = {fetches: 0, territory: 0, events: 0, errors: []};
+  FL.stats = {fetches: 0, territory: 0, events: 0, errors: [], ms: {}};
 
   function report(err) {
     FL.stats.errors.push(String(err));
@@ -103,13 +103,58 @@
   /* Layers are drawn in the order the calls come (a rerun's territory under its events), whichever
      file arrives first: each call waits for the one before. */
   var queue = Promise.resolve();
-  function inOrder(load, draw) {
+  function inOrder(what, load, draw) {
     var loaded = load();
-    queue = queue.then(function () { return loaded; }).then(draw).catch(report);
+    queue = queue.then(function () { return loaded; }).then(function (d) {
+      var t0 = performance.now();
+      draw(d);
+      FL.stats.ms[what] = (FL.stats.ms[what] || 0) + performance.now() - t0;  // building layers (not painting)
+    }).catch(report);
   }
 
-  FL.territory = function (group, st) {
-    inOrder(function () { return territoryData(st.url); }, function (d) { drawTerritory(group, d, st); });
+  /* A layer that outlives reruns. Each rerun hands over a new, empty feature group (the handle
+     that the layer switcher lists and that st_folium removes before the next rerun); the drawn
+     layers live in one group of ours that stays on the map while the newest handle is on it, so
+     a date change only touches what changed and the map is not redrawn from scratch. */
+  var live = {};
+  function attach(kind, handle) {
+    var s = live[kind] || (live[kind] = {group: L.layerGroup(), handle: null, key: null, map: null});
+    s.handle = handle;
+    handle.on("add", function (e) {
+      s.map = e.target._map;
+      if (s.handle === handle && !s.map.hasLayer(s.group)) s.group.addTo(s.map);
+    });
+    handle.on("remove", function () {  // hidden, or replaced by the next rerun's handle: known after its script
+      Promise.resolve().then(function () {
+        if (!(s.handle && s.handle._map) && s.map) s.map.removeLayer(s.group);
+      });
+    });
+    return s;
+  }
+
+  /* The layers of the last few states, reused when a state comes back. */
+  var built = new Map(), BUILT_MAX = 64;
+  FL.territory = function (handle, st) {
+    var s = attach("territory", handle), key = JSON.stringify(st);
+    inOrder("territory", function () { return territoryData(st.url); }, function (d) {
+      if (s.key === key) { FL.stats.territory += 1; return; }  // the same state as shown: nothing to do
+      var layers = built.get(key);
+      if (layers) {
+        built.delete(key);  // most recently used last
+        FL.stats.territory += 1;
+      } else {
+        var into = L.layerGroup();
+        drawTerritory(into, d, st);
+        layers = into.getLayers();
+      }
+      s.group.clearLayers();
+      layers.forEach(function (l) { s.group.addLayer(l); });
+      // under everything else drawn on the map's canvas (the events), in their own order
+      if (s.group._map) for (var i = layers.length - 1; i >= 0; i--) if (layers[i]._renderer) layers[i].bringToBack();
+      s.key = key;
+      built.set(key, layers);
+      if (built.size > BUILT_MAX) built.delete(built.keys().next().value);
+    });
   };
 
   /* Which events a filter mask keeps: null = all, else base64 of one bit per event (most significant first). */
@@ -142,8 +187,9 @@
 
   function date(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
 
-  /* The events up to a date. st: {url, day, window, older, mask, max, grid} */
-  function drawEvents(group, d, st) {
+  /* The events up to a date. st: {url, day, window, older, mask, max, grid}. Only markers that appear,
+     disappear or change age are touched. */
+  function drawEvents(s, d, st) {
     var rows = d.rows, keep = maskTest(st.mask), cache = markers[st.url] || (markers[st.url] = []);
     var recent = [], older = [], from = st.day - st.window + 1;
     for (var i = 0; i < rows.length; i++) {
@@ -158,17 +204,26 @@
       m.once("popupopen", function () { popupHtml(d, i, m); });
       return m;
     }
-    function draw(idx, isOlder) {
+    if (s.url !== st.url) { s.group.clearLayers(); s.shown = new Map(); s.url = st.url; }
+    (s.aggregates || []).forEach(function (l) { s.group.removeLayer(l); });
+    var agg = L.layerGroup(), next = new Map();
+    function pick(idx, isOlder) {
       var cut = Math.max(idx.length - st.max, 0);  // beyond max, the oldest are grouped per grid cell
-      if (cut) aggregate(rows, idx.slice(0, cut), isOlder, group, st.grid);
-      idx.slice(cut).forEach(function (i) {
-        var m = cache[i] || (cache[i] = marker(i));
-        m.setStyle(Object.assign({fillOpacity: 0.9, opacity: 1}, d.styles[rows[i][2]], isOlder ? d.older : {}));
-        group.addLayer(m);
-      });
+      if (cut) aggregate(rows, idx.slice(0, cut), isOlder, agg, st.grid);
+      for (var k = cut; k < idx.length; k++) next.set(idx[k], isOlder);
     }
-    draw(older, true);
-    draw(recent, false);
+    pick(older, true);
+    pick(recent, false);
+    s.shown.forEach(function (isOlder, i) { if (!next.has(i)) s.group.removeLayer(cache[i]); });
+    s.aggregates = agg.getLayers();
+    s.aggregates.forEach(function (l) { s.group.addLayer(l); });
+    next.forEach(function (isOlder, i) {
+      var was = s.shown.get(i), m = cache[i] || (cache[i] = marker(i));
+      if (was === isOlder) return;  // shown already, same age
+      m.setStyle(Object.assign({fillOpacity: 0.9, opacity: 1}, d.styles[rows[i][2]], isOlder ? d.older : {}));
+      if (was === undefined) s.group.addLayer(m);
+    });
+    s.shown = next;
     if (d.popups.length <= 2 && !d.prefetched) { d.prefetched = true; d.popups.forEach(FL.fetch); }
     FL.stats.events += 1;
   }
@@ -178,9 +233,11 @@
     if (el) { el.textContent = s.text; el.setAttribute("data-date", s.iso); }
   }
 
-  FL.events = function (group, st) {
-    inOrder(function () { return FL.fetch(st.url).catch(function (e) { stamp(st.stamp); throw e; }); },
-            function (d) { drawEvents(group, d, st); stamp(st.stamp); });
+  FL.events = function (handle, st) {
+    var s = attach("events", handle);
+    s.shown = s.shown || new Map();
+    inOrder("events", function () { return FL.fetch(st.url).catch(function (e) { stamp(st.stamp); throw e; }); },
+            function (d) { drawEvents(s, d, st); stamp(st.stamp); });
   };
 
   /* The bundled vector basemap and the city names. targets: {countries, governorates, water, labels} (layer groups) */

@@ -93,6 +93,11 @@ def client_url(folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
     return publish(_CLIENT_JS.read_bytes(), "client", folder, url, suffix=".js")
 
 
+def css_url(css: str, folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
+    """The URL of the map's style sheet ``css`` (published on the first call)."""
+    return publish(css.encode(), "map", folder, url, suffix=".css")
+
+
 # --- Payloads: sent once -------------------------------------------------------------------
 
 @lru_cache(maxsize=4)
@@ -100,11 +105,13 @@ def basemap_payload() -> dict:
     """The bundled basemap (simplified as for the map), its styles and the city labels."""
     from . import base
     from ..dataset import basemap
+    from .controls import legend_html
 
     return {"countries": base._light("countries"), "governorates": base._light("governorates"),
             "lakes": base._light("lakes"), "rivers": base._light("rivers"), "khabur": base._light("khabur"),
             "styles": base.STYLE, "focus": ["SYR", "IRQ"],
-            "cities": [[c["lat"], c["lon"], html_text(c["name"])] for c in basemap.cities()]}
+            "cities": [[c["lat"], c["lon"], html_text(c["name"])] for c in basemap.cities()],
+            "legend": legend_html(map_legend=True)}
 
 
 #: Popups travel in files of this many events, fetched when one of their popups first opens.

@@ -115,9 +115,11 @@ class _Legend(MacroElement):
     _template = Template("""{% macro script(this, kwargs) %}
         (function(m){
             var c = L.control({position: "bottomleft"});
-            c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-legend"); d.innerHTML = {{ this.html|tojson }};
-                var box = d.querySelector("details");
-                if (box) { box.open = m.getSize().x >= {{ this.open_min_width }}; }
+            c.onAdd = function(){ var d = L.DomUtil.create("div", "fl-legend");
+                var fill = function(html){ d.innerHTML = html; var box = d.querySelector("details");
+                    if (box) { box.open = m.getSize().x >= {{ this.open_min_width }}; } };
+                {% if this.url %}FL.fetch({{ this.url|tojson }}).then(function(x){ fill(x.legend); });
+                {% else %}fill({{ this.html|tojson }});{% endif %}
                 L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d); return d; };
             c.addTo(m);
             if (m.attributionControl) {
@@ -127,10 +129,11 @@ class _Legend(MacroElement):
         })({{ this._parent.get_name() }});
     {% endmacro %}""")
 
-    def __init__(self, legend: str, open_min_width: int = LEGEND_OPEN_MIN_WIDTH):
+    def __init__(self, legend: str, open_min_width: int = LEGEND_OPEN_MIN_WIDTH, url: str | None = None):
         super().__init__()
         self._name = "Legend"
-        self.html = legend
+        self.html = "" if url else legend  # with a url: the legend is the "legend" of that JSON file
+        self.url = url
         self.open_min_width = int(open_min_width)
 
 

@@ -18,7 +18,7 @@ from ..safety import html_text
 from ..dataset.sources import event_sources, split_sources
 from ..style import EVENT_STYLE, OLDER_STYLE
 
-__all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", "recent_events_html",
+__all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", "recent_events_html", "RECENT_EVENTS_CSS",
            "TERRITORY_STYLE", "INFERRED_STYLE", "MAX_POINTS", "SOURCE_KIND_LABELS"]
 
 def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureGroup:
@@ -57,7 +57,7 @@ def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 
     ...                    "event_type": ["control_change"]})
     >>> pl = pd.DataFrame({"place_id": ["tadmur"], "name": ["Tadmur <Palmyra>"]})
     >>> html_ = recent_events_html(ev, pl)
-    >>> ">2015-05-21</td>" in html_ and "<b>Tadmur &lt;Palmyra&gt;</b>" in html_ and ">Change of control</span>" in html_
+    >>> ">2015-05-21</td>" in html_ and "<b>Tadmur &lt;Palmyra&gt;</b>" in html_ and "<span>Change of control</span>" in html_
     True
     >>> recent_events_html(ev.iloc[:0], pl)
     ''
@@ -68,15 +68,20 @@ def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 
     names = places.set_index("place_id")["name"]
     cells = zip(rows["date"].dt.strftime("%Y-%m-%d"), rows["place_id"].map(names).fillna(rows["place_id"]),
                 rows["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(rows["event_type"]))
-    td = "padding:3px 6px;vertical-align:top;border-bottom:1px solid rgba(128,128,128,.25)"
-    body = "".join(f'<tr><td style="{td};white-space:nowrap;font-variant-numeric:tabular-nums">{d}</td>'
-                   f'<td style="{td};line-height:1.25"><b>{html_text(p)}</b><br>'
-                   f'<span style="opacity:.7;font-size:0.95em">{html_text(t)}</span></td></tr>'
+    body = "".join(f'<tr><td class="d">{d}</td><td><b>{html_text(p)}</b><br><span>{html_text(t)}</span></td></tr>'
                    for d, p, t in cells)
-    th = "padding:3px 6px;text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.5)"
-    return ('<table class="fl-recent" style="width:100%;font-size:0.8rem;border-collapse:collapse;border:none">'
-            f'<thead><tr><th style="{th}">Date</th><th style="{th}">Place and type</th></tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    # styled by RECENT_EVENTS_CSS (on the page once, not sent with every date)
+    return f'<table class="fl-recent"><thead><tr><th>Date</th><th>Place and type</th></tr></thead><tbody>{body}</tbody></table>'
+
+
+#: The style of :func:`recent_events_html`'s table (put it on the page once).
+RECENT_EVENTS_CSS = (
+    ".fl-recent{width:100%;font-size:0.8rem;border-collapse:collapse;border:none}"
+    ".fl-recent td{padding:3px 6px;vertical-align:top;border-bottom:1px solid rgba(128,128,128,.25);line-height:1.25}"
+    ".fl-recent td.d{white-space:nowrap;font-variant-numeric:tabular-nums;line-height:inherit}"
+    ".fl-recent td span{opacity:.7;font-size:0.95em}"
+    ".fl-recent th{padding:3px 6px;text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.5)}"
+)
 
 
 def marker_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:
