@@ -19,6 +19,8 @@ BASEMAP_DIR = DATA_DIR / "basemap"
 OUTLETS_PATH = DATA_DIR / "outlets.csv"
 #: Imported event tables (``python -m frontline import``) that the map can overlay; git-ignored.
 IMPORTS_DIR = Path(os.environ.get("FRONTLINE_IMPORTS_DIR", DATA_DIR / "imports"))
+#: An imported Parquet file the Map page's overlay starts with (listed even outside IMPORTS_DIR); none if unset.
+OVERLAY_PATH = Path(os.environ["FRONTLINE_OVERLAY"]) if os.environ.get("FRONTLINE_OVERLAY") else None
 
 #: Where the map's JS/CSS are copied at set-up (served by Streamlit at /app/static/).
 STATIC_DIR = ROOT / "static"

@@ -42,8 +42,10 @@ def test_dashboard_renders_slider_map_and_figures_without_exceptions():
     assert "/app/static/vendor/leaflet/leaflet.js" in args["js_links"]
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
     assert '"2015-06-01"' in args["feature_group"]  # the date label is set by the date's layers
-    assert [m.label for m in at.metric][:3] == ["ISIS-held area (estimate)", "People under ISIS (estimate)",
-                                                "Places held by ISIS"]
+    panel = next(m.value for m in at.markdown if 'class="fl-panel"' in m.value)
+    assert [t.split("</dt>")[0] for t in panel.split("<dt>")[1:]] == [
+        "ISIS-held area (estimate)", "People under ISIS (estimate)", "Places held by ISIS"]
+    assert "<h3>1 June 2015</h3>" in panel and "Events in the last 30 days" in panel
 
 
 def test_moving_the_slider_changes_only_the_layers():
@@ -196,8 +198,7 @@ def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_
     before = _map_args(at)
     assert at.selectbox(key="ov_file").options == ["None", "ucdp_sample.parquet"]
     assert at.selectbox(key="ov_file").value == "None"
-    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in before["js_links"]  # loaded up front
-    assert "/app/static/vendor/heat/leaflet-heat.js" in before["js_links"]
+    assert "/app/static/vendor/heat/leaflet-heat.js" in before["js_links"]  # loaded up front
 
     at.selectbox(key="ov_file").set_value("ucdp_sample.parquet").run()
     assert not at.exception, at.exception
@@ -205,7 +206,7 @@ def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_
     assert args["script"] == before["script"]  # switching the overlay on does not remount the map
     assert '"Imported events" : feature_group_feature_group_2' in args["layer_control"]
     overlay = args["feature_group"].split("feature_group_feature_group_2 = ", 1)[1]
-    assert "L.markerClusterGroup" in overlay
+    assert 'FL.overlay(feature_group_feature_group_2, {"kind":"cluster","total":3' in overlay  # drawn by the client
     # 2016-01-01 (twice) and 2016-01-02 are in the 30 days up to 2016-01-05; 2017 events are not
     assert all(i in overlay for i in ("236764", "236772", "215936")) and "246604" not in overlay
     assert "Imported events overlay: 3 ISIS events from ucdp_sample.parquet in the 30 days up to the date." in [
@@ -213,7 +214,7 @@ def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_
 
     at.radio(key="ov_kind").set_value("heat").run()
     overlay = _map_args(at)["feature_group"].split("feature_group_feature_group_2 = ", 1)[1]
-    assert "L.heatLayer" in overlay and "L.markerClusterGroup" not in overlay
+    assert '{"kind":"heat","total":3' in overlay
 
     at.slider(key="fl_slider").set_value(dt.date(2017, 8, 1)).run()
     assert "Imported events overlay: 1 ISIS event from ucdp_sample.parquet in the 30 days up to the date." in [

@@ -44,18 +44,7 @@ def intake_app(tmp_path):
 
 def _popup_of_marker_with(frame, text: str) -> dict | None:
     """Open the popup of the event marker whose popup holds ``text``; its text and position, else None."""
-    return frame.locator(".leaflet-container").evaluate("""(el, text) => {
-        let found = null;
-        (window.feature_group || []).forEach(g => { if (!window.map.hasLayer(g)) return; g.eachLayer(function walk(l) {
-            if (l.eachLayer) return l.eachLayer(walk);
-            const p = l.getPopup && l.getPopup();
-            if (p && String(p.getContent()).includes(text)) found = l;
-        }); });
-        if (!found) return null;
-        found.openPopup();
-        const ll = found.getLatLng();
-        return {text: document.querySelector('.leaflet-popup-content').textContent, lat: ll.lat, lon: ll.lng};
-    }""", text)
+    return frame.locator(".leaflet-container").evaluate("(el, text) => window.FL.openEvent(text)", text)
 
 
 def test_event_added_on_the_curate_page_offline_shows_on_the_map_at_its_date(intake_app, page):

@@ -214,14 +214,19 @@ def geocoder(places_path=None, offline: bool = True):
     return _geocoder(str(places_path), _mtime(places_path), offline)
 
 
-@st.cache_data(show_spinner="Reading the imported events...", max_entries=4)
-def _overlay_table(path: str, stamp: float) -> pd.DataFrame:
-    from ..intake.importers import read_imported
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _overlay_query(path: str, stamp: float):
+    from ..intake.overlay_query import OverlayQuery
 
-    return read_imported(path)
+    return OverlayQuery(path)
 
 
-def overlay_table(path) -> pd.DataFrame:
-    """An imported event table (Parquet written by ``python -m frontline import``), reloaded when it changes."""
-    return _overlay_table(str(path), _mtime(path))
+def overlay_query(path):
+    """DuckDB queries on an imported Parquet file (nothing loaded into memory), renewed when the file changes."""
+    return _overlay_query(str(path), _mtime(path))
 
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def overlay_description(path: str, stamp: float) -> str:
+    """One line about an imported file (rows, ISIS rows, dates, datasets)."""
+    return _overlay_query(path, stamp).describe()

@@ -57,8 +57,8 @@ def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, 
     m = _factory()
     m.get_root().render()
     m.render()
-    parts = {"html": sf._get_html(m), "header": sf._get_header(m)}
-    parts["script"] = sf._get_map_string(m)
+    parts = {"html": sf._get_html(m), "header": _compact(sf._get_header(m))}
+    parts["script"] = _compact(sf._get_map_string(m))
     parts["id"] = sf.get_full_id(m)
     css, js = [], []
     for el in [*assets._walk(m), *_preload]:
@@ -67,11 +67,22 @@ def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, 
     parts["css_links"], parts["js_links"] = list(dict.fromkeys(css)), list(dict.fromkeys(js))
     for idx, name in enumerate(group_names):
         sf._get_feature_group_string(folium.FeatureGroup(name=name), m, idx)
-    parts["layer_control"] = sf._get_layer_control_string(_control_factory(), m) if _control_factory else None
+    parts["layer_control"] = _compact(sf._get_layer_control_string(_control_factory(), m)) if _control_factory else None
     # the component mounts once per hash: a new set of preloaded plugins needs a remount to load them
     parts["hash_key"] = sf.generate_js_hash(parts["script"] + "|".join(preload_names), key, False)
     parts["zoom"] = m.options.get("zoom")
     return parts
+
+
+def _compact(text: str) -> str:
+    r"""``text`` without indentation and blank lines: the component gets its script on every rerun.
+
+    Safe for folium's scripts and headers (no multi-line string literals or template literals).
+
+    >>> _compact("  var a = 1;\n\n      a += 1;\n")
+    'var a = 1;\na += 1;'
+    """
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)
@@ -88,26 +99,7 @@ def _script(group, idx: int) -> str:
         var = f"feature_group_feature_group_{idx}"
         return (group.script(var) + f"map_div.addLayer({var});\n"
                 f"window.feature_group = window.feature_group || [];\nwindow.feature_group.push({var});\n")
-    return sf._get_feature_group_string(group, folium.Map(tiles=None), idx)
-
-
-#: Appended to the date's layers: streamlit-folium adds every new feature group to the map,
-#: so a layer the user switched off would come back at the next date. This remembers the
-#: layer switcher's clicks in the map's frame (``window.__flHidden``, by layer name) and takes
-#: those layers off again before the switcher is rebuilt (it then shows them unticked).
-_KEEP_HIDDEN_JS = """
-(function(m, names, groups){
-    var hidden = window.__flHidden = window.__flHidden || {};
-    if (!window.__flWatching) {
-        window.__flWatching = true;
-        // only the user's clicks count: the component also removes the old layers when it swaps them
-        var clicked = function(){ return window.layer_control && window.layer_control._handlingClick; };
-        m.on("overlayadd", function(e){ if (clicked()) delete hidden[e.name]; });
-        m.on("overlayremove", function(e){ if (clicked()) hidden[e.name] = true; });
-    }
-    names.forEach(function(name, i){ if (hidden[name]) m.removeLayer(groups[i]); });
-})(map_div, %(names)s, [%(groups)s]);
-"""
+    return _compact(sf._get_feature_group_string(group, folium.Map(tiles=None), idx))
 
 
 #: Inside the component's frame: the map fills the frame, whatever height the component was given.
@@ -139,8 +131,10 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
             scripts.append(_script(build(), idx))
         else:
             scripts.append(_group_script(f"{cache_key}|{name}", idx, build))
-    scripts.append(_KEEP_HIDDEN_JS % {"names": json.dumps(list(names)),
-                                      "groups": ", ".join(f"feature_group_feature_group_{i}" for i in range(len(names)))})
+    # streamlit-folium adds every new feature group to the map, so a layer the user switched off would come
+    # back at the next date: the client remembers the switcher's clicks and takes those layers off again
+    scripts.append(f"FL.keepHidden(map_div, {json.dumps(list(names))}, "
+                   f"[{', '.join(f'feature_group_feature_group_{i}' for i in range(len(names)))}]);")
     defaults = {k: v for k, v in {"zoom": parts["zoom"], "center": None}.items() if k in returned_objects}
 
     def _on_change():

@@ -11,7 +11,7 @@ from ..dataset.load import Dataset
 from ..history import figures
 from ..history.filters import describe_filters
 from ..safety import md_text
-from ..webmap import base, client, controls, layers, overlay
+from ..webmap import base, client, controls, layers, overlay, panel
 from . import cache, component, dates, sidebar, state
 
 #: The map fills the window below the date controls (never under 460 px): the height is set on the
@@ -19,11 +19,7 @@ from . import cache, component, dates, sidebar, state
 MAP_CSS = """<style>
 .block-container.block-container{padding-top:1.2rem;padding-left:2rem;padding-right:2rem}
 .st-key-fl_map iframe{height:max(460px, calc(100vh - 245px))!important}
-.st-key-fl_figures [data-testid=stMetricValue]{font-size:clamp(1.15rem, 1.9vw, 1.7rem)}
-.st-key-fl_figures [data-testid=stMetricLabel] *, .st-key-fl_figures [data-testid=stMetricDelta] *{white-space:normal}
-.st-key-fl_figures [data-testid=stMetric]{margin-bottom:-0.4rem}
-.st-key-fl_figures h3{font-size:1.35rem;white-space:nowrap}
-""" + layers.RECENT_EVENTS_CSS + "</style>"
+""" + panel.PANEL_CSS + "</style>"
 
 
 def _model():
@@ -52,7 +48,7 @@ def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Ove
     groups = [territory, ("Events", None, lambda: client.events_call(events_url, when, window, show_older, mask,
                                                                        layers.MAX_POINTS, layers._GRID_DEG))]
     if shown is not None:
-        groups.append(("Imported events", ov.key(when), lambda: overlay.overlay_layer(shown, kind=ov.kind)))
+        groups.append(("Imported events", None, lambda: overlay.overlay_call(shown, ov.kind)))
     return groups
 
 
@@ -70,38 +66,23 @@ def _empty_notice(ds: Dataset, events: pd.DataFrame, when: dt.date) -> None:
         n2.button("Clear the filters", key="flt_clear_all", on_click=sidebar.clear_filters, width="stretch")
 
 
-def figures_panel(ds: Dataset, model, when: dt.date, events: pd.DataFrame, window: int) -> None:
-    """ISIS-held area, people and places on the date, their change over 30 days, and the recent events."""
-    if model is not None:
-        h = figures.isis_holding(model, when, days=30)
-
-        def delta(change, text):
-            return text if round(change) else None  # no red/green arrow for "no change"
-
-        st.metric("ISIS-held area (estimate)", f"{h.area_km2:,.0f} km²",
-                  delta=delta(h.area_change, f"{h.area_change:+,.0f} km² in 30 days"), delta_color="inverse")
-        st.metric("People under ISIS (estimate)", f"{h.population:,}",
-                  delta=delta(h.population_change, f"{h.population_change:+,} in 30 days"), delta_color="inverse")
-        st.metric("Places held by ISIS", f"{h.places}",
-                  delta=delta(h.places_change, f"{h.places_change:+d} in 30 days"), delta_color="inverse")
-        st.caption("Change over the last 30 days; area and population are estimates (see Sources and Methodology)."
-                   if h.changed else "Unchanged over the last 30 days.")
-    else:
+def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, window: int) -> None:
+    """ISIS-held area, people and places on the date, their change over 30 days, and the recent events (one element)."""
+    holding = figures.isis_holding(model, when, days=30) if model is not None else None
+    held = None
+    if model is None:
         control = cache.timeline().control_at(when)
-        st.metric("Places held by ISIS", int((control["controller"] == "ISIS").sum()))
-    recent = figures.recent_events(events, when, window)
-    st.markdown(f"**Events in the last {window} days** ({len(recent)})")
-    if len(recent):  # HTML, not st.dataframe: the data grid's ~1.3 MB of scripts would delay the first map
-        st.markdown(layers.recent_events_html(recent, ds.places, limit=8), unsafe_allow_html=True)
-    else:
-        st.caption("None with the current filters.")
+        held = int((control["controller"] == "ISIS").sum())
+    lo, hi = panel.recent_count(points, when, window)
+    st.markdown(panel.figures_html(when, holding, held, hi - lo, window, panel.recent_rows_html(points, lo, hi)),
+                unsafe_allow_html=True)
 
 
 def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay) -> None:
     """The map of ``when`` (its base never rebuilt, so pan and zoom stay) and the figures beside it."""
     model, model_error = _model()
     events, points = cache.event_points(state.get_filters())
-    shown = ov.shown(when) if ov.table is not None else None  # the overlay's rows for the date, filtered once
+    shown = ov.window(when, state.get_view()) if ov.path is not None else None  # one DuckDB query per move
     groups = _groups(model, when, window, show_older, ov, shown)
     center, zoom = state.get_view()
     c_map, c_fig = st.columns([4, 1])
@@ -115,11 +96,10 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
     if out and out.get("center") and out.get("zoom"):
         state.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
     with c_fig.container(key="fl_figures"):
-        st.subheader(f"{when.day} {when:%B %Y}")
         if model_error is not None:
             st.warning(md_text(f"Territory is not available ({model_error}); showing places instead."))
-        figures_panel(ds, model, when, events, window)
+        figures_panel(ds, model, when, points, window)
         if shown is not None:
-            n = len(shown)
+            n = shown.total
             st.caption(md_text(f"Imported events overlay: {n:,} {'ISIS ' if ov.isis_only else ''}"
                                f"event{'' if n == 1 else 's'} from {ov.path.name} in the {ov.days} days up to the date."))

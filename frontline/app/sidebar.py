@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import config, explorer, vocab
+from ..errors import FrontlineError
 from ..history.filters import FILTER_FIELDS, EventFilter, other_filters
 from ..safety import md_text
 from ..webmap import overlay
@@ -58,39 +59,46 @@ class Overlay:
     """The imported file chosen for the overlay (``path`` None when there is none) and how to draw it."""
 
     path: Path | None
-    table: pd.DataFrame | None
     kind: str
     isis_only: bool
     days: int
     any_file: bool
 
-    def shown(self, when) -> pd.DataFrame:
-        return overlay.filter_overlay(self.table, end=when, days=self.days, isis_only=self.isis_only)
-
-    def key(self, when) -> str:
-        return f"{self.path}|{self.path.stat().st_mtime_ns}|{self.kind}|{self.isis_only}|{self.days}|{when}"
+    def window(self, when, view=None):
+        """The overlay's rows (or grid cells) for the date and the map's view ``(center, zoom)``: one DuckDB query."""
+        center, zoom = view if view and view[0] else (None, 6)
+        return cache.overlay_query(self.path).window(when, self.days, self.isis_only,
+                                                     bbox=overlay.view_bbox(center, zoom), zoom=zoom or 6,
+                                                     max_points=overlay.MAX_POINTS)
 
 
 def overlay_panel() -> Overlay:
     """The imported-events overlay: which file, drawn how, over which window."""
     with st.expander("Imported events overlay", icon=":material/layers:"):
         imported = {p.name: p for p in overlay.overlay_files(config.IMPORTS_DIR)}
+        preset = config.OVERLAY_PATH
+        if preset is not None and preset.is_file():
+            imported.setdefault(preset.name, preset)
+            st.session_state.setdefault("ov_file", preset.name)
         if not imported:
             st.caption("No file has been imported. Import a UCDP, ACLED or GTD file with\n"
                        "`python -m frontline import --format ucdp FILE.csv --out "
                        f"{config.IMPORTS_DIR.name}/NAME.parquet` (into `{config.IMPORTS_DIR}`); it is listed here.")
         st.selectbox("Imported file", ["None", *imported], key="ov_file", disabled=not imported)
         st.radio("Draw as", overlay.KINDS, key="ov_kind", horizontal=True,
-                 format_func={"cluster": "points (clustered)", "heat": "heat map"}.get)
+                 format_func={"cluster": "points (grouped when many)", "heat": "heat map"}.get)
         st.checkbox("ISIS a party only", value=True, key="ov_isis")
         st.select_slider("Window", options=[7, 30, 90, 365], value=30, key="ov_days",
                          format_func=lambda d: f"{d} days up to the date")
         path = imported.get(st.session_state.ov_file)
-        table = cache.overlay_table(path) if path else None
-        if table is not None:
-            st.caption(md_text(f"{path.name}: {overlay.describe(table)}."))
+        if path is not None:
+            try:
+                st.caption(md_text(f"{path.name}: {cache.overlay_description(str(path), path.stat().st_mtime)}."))
+            except FrontlineError as err:
+                st.error(md_text(str(err)))
+                path = None
     s = st.session_state
-    return Overlay(path, table, s.ov_kind, s.ov_isis, s.ov_days, bool(imported))
+    return Overlay(path, s.ov_kind, s.ov_isis, s.ov_days, bool(imported))
 
 
 def map_sidebar(filters: EventFilter) -> tuple[int, bool, Overlay]:

@@ -83,7 +83,8 @@
     st.zones.forEach(function (z) {
       var p = polys(function (i) { return cls[i] === z.c; });
       if (!p.length) return;
-      tip(L.polygon(p, Object.assign({}, z.style, {stroke: false, smoothFactor: smooth})), z.tip).addTo(group);
+      var zone = tip(L.polygon(p, Object.assign({}, z.style, {stroke: false, smoothFactor: smooth})), z.tip).addTo(group);
+      zone.flZone = z.k + ":" + z.a;
       var b = border(function (i) { return cls[i] === z.c; });
       if (b.length) L.polyline(b, Object.assign({}, z.style, {fill: false, interactive: false, smoothFactor: smooth})).addTo(group);
     });
@@ -93,7 +94,8 @@
     });
     var cp = polys(function (i) { return con[i] === 1; });
     if (cp.length) {
-      tip(L.polygon(cp, Object.assign({}, st.contested.style, {stroke: false, smoothFactor: smooth})), st.contested.tip).addTo(group);
+      tip(L.polygon(cp, Object.assign({}, st.contested.style, {stroke: false, smoothFactor: smooth})), st.contested.tip)
+        .addTo(group).flZone = "CONTESTED:" + st.contested.a;
       var cb = border(function (i) { return con[i] === 1; });
       if (cb.length) L.polyline(cb, Object.assign({}, st.contested.style, {fill: false, interactive: false, smoothFactor: smooth})).addTo(group);
     }
@@ -200,6 +202,7 @@
     }
     function marker(i) {
       var r = rows[i], m = L.circleMarker([r[0], r[1]]);
+      m.flEvent = i;
       m.bindPopup("Loading\u2026", {maxWidth: 340}).bindTooltip(date(r[3]) + " " + d.places[r[4]] + ": " + d.labels[r[2]]);
       m.once("popupopen", function () { popupHtml(d, i, m); });
       return m;
@@ -238,6 +241,84 @@
     s.shown = s.shown || new Map();
     inOrder("events", function () { return FL.fetch(st.url).catch(function (e) { stamp(st.stamp); throw e; }); },
             function (d) { drawEvents(s, d, st); stamp(st.stamp); });
+  };
+
+  /* Imported events (frontline.webmap.overlay.overlay_call): st = {kind, total, style, points: [[lat, lon, isis, tip]],
+     cells: [[lat, lon, n, isis]]}. Replaced as a whole on each date (it is small: at most a few hundred of each). */
+  FL.overlay = function (handle, st) {
+    var s = attach("overlay", handle), S = st.style;
+    s.group.clearLayers();
+    if (st.kind === "heat" && L.heatLayer) {
+      var max = 1, pts = st.points.map(function (p) { return [p[0], p[1], 1]; });
+      st.cells.forEach(function (c) { if (c[2] > max) max = c[2]; });
+      st.cells.forEach(function (c) { pts.push([c[0], c[1], c[2] / max]); });
+      s.group.addLayer(L.heatLayer(pts, {radius: S.heat_radius, blur: S.heat_blur, minOpacity: 0.3}));
+    } else {
+      st.points.forEach(function (p) {
+        s.group.addLayer(L.circleMarker([p[0], p[1]], {radius: S.radius, color: p[2] ? S.isis : S.other, weight: 1,
+          fillOpacity: 0.75}).bindTooltip(p[3]));
+      });
+      st.cells.forEach(function (c) {
+        s.group.addLayer(L.circleMarker([c[0], c[1]], {radius: Math.min(5 + 3 * Math.log(c[2]), 24), color: "#222",
+          weight: 1, fillColor: c[3] * 2 >= c[2] ? S.isis : S.other, fillOpacity: 0.55})
+          .bindTooltip(c[2].toLocaleString("en") + " imported events (" + c[3].toLocaleString("en") +
+                       " with ISIS as a party); zoom in to see them one by one"));
+      });
+    }
+    s.total = st.total;
+  };
+
+  /* st_folium adds every new feature group to the map, so a layer the user switched off would come back
+     at the next date: remember the layer switcher's clicks (by layer name) and take those layers off again
+     before the switcher is rebuilt (it then shows them unticked). */
+  var hidden = {}, watching = false;
+  FL.keepHidden = function (m, names, groups) {
+    if (!watching) {
+      watching = true;
+      // only the user's clicks count: the component also removes the old layers when it swaps them
+      var clicked = function () { return window.layer_control && window.layer_control._handlingClick; };
+      m.on("overlayadd", function (e) { if (clicked()) delete hidden[e.name]; });
+      m.on("overlayremove", function (e) { if (clicked()) hidden[e.name] = true; });
+    }
+    names.forEach(function (name, i) { if (hidden[name]) m.removeLayer(groups[i]); });
+  };
+
+  /* What the map shows now, for tests and tools: the zones ("controller:area") and the event markers. */
+  FL.drawn = function () {
+    var out = {polygons: [], markers: 0, events: [], overlay: 0}, t = live.territory, e = live.events, o = live.overlay;
+    if (o && o.group._map) out.overlay = o.group.getLayers().length;
+    if (t && t.group._map) t.group.eachLayer(function (l) { if (l.flZone) out.polygons.push(l.flZone); });
+    if (e && e.group._map) e.group.eachLayer(function (l) {
+      out.markers += 1;
+      if (l.flEvent !== undefined) out.events.push(l.flEvent);
+    });
+    return out;
+  };
+
+  /* Open the popup of the first shown event whose popup holds `text`; a promise of
+     {text, lat, lon} (the popup's text as shown), or null when no shown event has it. */
+  FL.openEvent = function (text) {
+    var e = live.events;
+    if (!e || !e.group._map || !e.url) return Promise.resolve(null);
+    return FL.fetch(e.url).then(function (d) {
+      var shown = [];
+      e.group.eachLayer(function (l) { if (l.flEvent !== undefined) shown.push(l); });
+      var chunks = {};
+      shown.forEach(function (l) { chunks[Math.floor(l.flEvent / d.chunk)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (c) { return FL.fetch(d.popups[c]); })).then(function () {
+        return Promise.all(shown.map(function (l) {
+          return FL.fetch(d.popups[Math.floor(l.flEvent / d.chunk)]).then(function (chunk) { return [l, chunk[l.flEvent % d.chunk]]; });
+        }));
+      }).then(function (pairs) {
+        var hit = pairs.filter(function (p) { return p[1].indexOf(text) >= 0; })[0];
+        if (!hit) return null;
+        var m = hit[0];
+        m.setPopupContent(hit[1]);
+        m.openPopup();
+        var ll = m.getLatLng(), box = document.querySelector(".leaflet-popup-content");
+        return {text: box ? box.textContent : "", lat: ll.lat, lon: ll.lng};
+      });
+    });
   };
 
   /* The bundled vector basemap and the city names. targets: {countries, governorates, water, labels} (layer groups) */

@@ -192,7 +192,7 @@ def territory_call(atoms_url: str, labels: str, details: pd.DataFrame) -> JsGrou
         r = rows.loc[cls]
         style = {"color": TERRITORY_COLORS[cls], "fillColor": TERRITORY_COLORS[cls],
                  **TERRITORY_STYLE.get(cls, TERRITORY_STYLE["default"])}
-        zones.append({"c": i, "style": style,
+        zones.append({"c": i, "k": cls, "a": f"{r.area_km2:,.0f} km²", "style": style,
                       "tip": _figures_tip(TERRITORY_LABELS[cls], r.area_km2, r.population, r.places)})
         if r.inferred_km2 > 0:
             inferred_tips[str(i)] = (f"Inferred: {html_text(vocab.CONTROLLER_LABELS[cls])}: inferred (roads, rivers and "
@@ -202,6 +202,7 @@ def territory_call(atoms_url: str, labels: str, details: pd.DataFrame) -> JsGrou
              "inferred": {"style": INFERRED_STYLE, "tips": inferred_tips},
              "contested": {"style": {"color": TERRITORY_COLORS[CONTESTED], "fillColor": TERRITORY_COLORS[CONTESTED],
                                      **TERRITORY_STYLE[CONTESTED]},
+                           "a": f"{c.area_km2:,.0f} km²",
                            "tip": _figures_tip(TERRITORY_LABELS[CONTESTED], c.area_km2, c.population, c.places)}}
     return JsGroup("territory", state)
 

@@ -18,7 +18,7 @@ from ..safety import html_text
 from ..dataset.sources import event_sources, split_sources
 from ..style import EVENT_STYLE, OLDER_STYLE
 
-__all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", "recent_events_html", "RECENT_EVENTS_CSS",
+__all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", 
            "TERRITORY_STYLE", "INFERRED_STYLE", "MAX_POINTS", "SOURCE_KIND_LABELS"]
 
 def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureGroup:
@@ -45,43 +45,6 @@ def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureG
         tooltip=folium.GeoJsonTooltip(fields=["name", "controller"], aliases=["Place", "Held by"]),
     ).add_to(group)
     return group
-
-
-def recent_events_html(events: pd.DataFrame, places: pd.DataFrame, limit: int = 8) -> str:
-    """The ``limit`` latest events as a small HTML table, newest first; text escaped.
-
-    Two columns, so that it reads well in the map page's narrow side column: the date (never
-    wrapped), then the place in bold over the event type.
-
-    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2015-05-21"]), "place_id": ["tadmur"],
-    ...                    "event_type": ["control_change"]})
-    >>> pl = pd.DataFrame({"place_id": ["tadmur"], "name": ["Tadmur <Palmyra>"]})
-    >>> html_ = recent_events_html(ev, pl)
-    >>> ">2015-05-21</td>" in html_ and "<b>Tadmur &lt;Palmyra&gt;</b>" in html_ and "<span>Change of control</span>" in html_
-    True
-    >>> recent_events_html(ev.iloc[:0], pl)
-    ''
-    """
-    if not len(events):
-        return ""
-    rows = events.sort_values("date", kind="stable").iloc[::-1].head(limit)
-    names = places.set_index("place_id")["name"]
-    cells = zip(rows["date"].dt.strftime("%Y-%m-%d"), rows["place_id"].map(names).fillna(rows["place_id"]),
-                rows["event_type"].map(vocab.EVENT_TYPE_LABELS).fillna(rows["event_type"]))
-    body = "".join(f'<tr><td class="d">{d}</td><td><b>{html_text(p)}</b><br><span>{html_text(t)}</span></td></tr>'
-                   for d, p, t in cells)
-    # styled by RECENT_EVENTS_CSS (on the page once, not sent with every date)
-    return f'<table class="fl-recent"><thead><tr><th>Date</th><th>Place and type</th></tr></thead><tbody>{body}</tbody></table>'
-
-
-#: The style of :func:`recent_events_html`'s table (put it on the page once).
-RECENT_EVENTS_CSS = (
-    ".fl-recent{width:100%;font-size:0.8rem;border-collapse:collapse;border:none}"
-    ".fl-recent td{padding:3px 6px;vertical-align:top;border-bottom:1px solid rgba(128,128,128,.25);line-height:1.25}"
-    ".fl-recent td.d{white-space:nowrap;font-variant-numeric:tabular-nums;line-height:inherit}"
-    ".fl-recent td span{opacity:.7;font-size:0.95em}"
-    ".fl-recent th{padding:3px 6px;text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.5)}"
-)
 
 
 def marker_layer(events: pd.DataFrame, name: str = "Events") -> folium.FeatureGroup:

@@ -22,7 +22,11 @@ from ..safety import html_text
 from .. import config
 from . import assets
 
-__all__ = ["filter_overlay", "overlay_layer", "overlay_files", "plugin_elements", "KINDS", "STYLE"]
+__all__ = ["filter_overlay", "overlay_layer", "overlay_files", "plugin_elements", "overlay_call", "view_bbox",
+           "KINDS", "STYLE", "MAX_POINTS"]
+
+#: At most this many imported events are drawn one by one on a date; beyond, one circle per grid cell.
+MAX_POINTS = 500
 
 KINDS = ("cluster", "heat")
 
@@ -50,7 +54,7 @@ def plugin_elements(local_assets: bool = True) -> list:
     A map component that mounts once (``frontline.app.component.map_component(preload=...)``) loads its
     scripts only then, so an overlay switched on later needs them preloaded.
     """
-    elements = [folium.plugins.MarkerCluster(), folium.plugins.HeatMap([])]
+    elements = [folium.plugins.HeatMap([])]
     if local_assets:
         for el in elements:
             assets.localize(el)
@@ -126,3 +130,42 @@ def describe(table: pd.DataFrame) -> str:
     datasets = ", ".join(sorted(map(str, table["source_dataset"].unique())))
     return (f"{len(table):,} events ({int(table['isis_party'].sum()):,} with ISIS as a party), "
             f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d}, from {datasets}")
+
+
+def view_bbox(center, zoom, width_px: int = 1600, height_px: int = 1100) -> tuple | None:
+    """``(south, west, north, east)`` around a map view (generously: a 1600 x 1100 px map), or None at
+    zooms where the map shows all of both countries (below 7) or without a view.
+
+    >>> tuple(round(v, 2) for v in view_bbox((35.0, 40.0), 9))
+    (33.49, 37.8, 36.51, 42.2)
+    >>> view_bbox((35.0, 40.0), 6) is None
+    True
+    """
+    if center is None or zoom is None or zoom < 7:
+        return None
+    deg_px = 360.0 / (256.0 * 2.0 ** float(zoom))
+    lat, lon = float(center[0]), float(center[1])
+    dx, dy = width_px / 2 * deg_px, height_px / 2 * deg_px
+    return (lat - dy, lon - dx, lat + dy, lon + dx)
+
+
+def overlay_call(window, kind: str, name: str = "Imported events"):
+    """The date's overlay as a call to the map's client: the rows (at most :data:`MAX_POINTS`, with
+    tooltips) or the grid cells (position, count, ISIS count) of a
+    :class:`~frontline.intake.overlay_query.Window`."""
+    from .client import JsGroup
+
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    state = {"kind": kind, "total": int(window.total), "style": STYLE, "points": [], "cells": []}
+    if window.points is not None:
+        p = window.points
+        tips = (p["date"].dt.strftime("%Y-%m-%d") + " " + p["place"].astype(str).str.slice(0, 40) + " ("
+                + p["source_dataset"].astype(str) + " " + p["source_id"].astype(str) + ")").map(html_text)
+        state["points"] = [[round(float(a), 4), round(float(b), 4), int(bool(i)), t]
+                           for a, b, i, t in zip(p["lat"], p["lon"], p["isis_party"], tips)]
+    elif window.cells is not None:
+        c = window.cells
+        state["cells"] = [[round(float(a), 3), round(float(b), 3), int(n), int(i or 0)]
+                          for a, b, n, i in zip(c["lat"], c["lon"], c["n"], c["isis"].fillna(0))]
+    return JsGroup("overlay", state)
