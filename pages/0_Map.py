@@ -33,3 +33,4 @@ def date_panel():
 
 
 date_panel()
+mapview.attribution()

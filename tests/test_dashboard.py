@@ -27,6 +27,11 @@ def _map_args(at):
     return json.loads(comp[0].proto.json_args)
 
 
+def _panel(at) -> str:
+    """The figures panel beside the map (one HTML element)."""
+    return next(m.value for m in at.markdown if 'class="fl-panel"' in m.value)
+
+
 def _app(**params):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     for k, v in params.items():
@@ -42,7 +47,7 @@ def test_dashboard_renders_slider_map_and_figures_without_exceptions():
     assert "/app/static/vendor/leaflet/leaflet.js" in args["js_links"]
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
     assert '"2015-06-01"' in args["feature_group"]  # the date label is set by the date's layers
-    panel = next(m.value for m in at.markdown if 'class="fl-panel"' in m.value)
+    panel = _panel(at)
     assert [t.split("</dt>")[0] for t in panel.split("<dt>")[1:]] == [
         "ISIS-held area (estimate)", "People under ISIS (estimate)", "Places held by ISIS"]
     assert "<h3>1 June 2015</h3>" in panel and "Events in the last 30 days" in panel
@@ -209,16 +214,14 @@ def test_overlay_draws_the_imported_events_of_the_window_clustered_or_as_a_heat_
     assert 'FL.overlay(feature_group_feature_group_2, {"kind":"cluster","total":3' in overlay  # drawn by the client
     # 2016-01-01 (twice) and 2016-01-02 are in the 30 days up to 2016-01-05; 2017 events are not
     assert all(i in overlay for i in ("236764", "236772", "215936")) and "246604" not in overlay
-    assert "Imported events overlay: 3 ISIS events from ucdp_sample.parquet in the 30 days up to the date." in [
-        shown(c.value) for c in at.caption]
+    assert "Imported events overlay: 3 ISIS events from ucdp_sample.parquet in the 30 days up to the date." in _panel(at)
 
     at.radio(key="ov_kind").set_value("heat").run()
     overlay = _map_args(at)["feature_group"].split("feature_group_feature_group_2 = ", 1)[1]
     assert '{"kind":"heat","total":3' in overlay
 
     at.slider(key="fl_slider").set_value(dt.date(2017, 8, 1)).run()
-    assert "Imported events overlay: 1 ISIS event from ucdp_sample.parquet in the 30 days up to the date." in [
-        shown(c.value) for c in at.caption]
+    assert "Imported events overlay: 1 ISIS event from ucdp_sample.parquet in the 30 days up to the date." in _panel(at)
 
 
 # --- empty states ------------------------------------------------------------------------------

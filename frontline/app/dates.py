@@ -11,7 +11,7 @@ from ..dataset import milestones
 from ..viewstate import PERIOD
 from . import state
 
-PLAY_TICK = 0.6  # seconds between frames while playing
+PLAY_TICK = 0.25  # seconds between frames while playing (4 steps a second)
 PLAY_STEPS = {"a week per step": pd.DateOffset(days=7), "a day per step": pd.DateOffset(days=1),
               "a month per step": pd.DateOffset(months=1)}
 STEPS = [("« month", pd.DateOffset(months=-1)), ("‹ week", pd.DateOffset(days=-7)), ("‹ day", pd.DateOffset(days=-1)),
@@ -77,5 +77,6 @@ def slider_and_steps(when: dt.date) -> None:
         st.session_state.fl_slider = when
     st.slider("Date", min_value=PERIOD[0], max_value=PERIOD[1], step=dt.timedelta(days=1), format="YYYY-MM-DD",
               key="fl_slider", on_change=lambda: state.set_date(st.session_state.fl_slider))
-    for col, (label, offset) in zip(st.columns(len(STEPS)), STEPS):
-        col.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")
+    with st.container(horizontal=True, key="fl_steps"):  # one row, not a column per button: fewer elements per move
+        for label, offset in STEPS:
+            st.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")

@@ -18,7 +18,7 @@ from . import cache, component, dates, sidebar, state
 #: component's frame here, and the map fills its frame (map_component(fill_frame=True)).
 MAP_CSS = """<style>
 .block-container.block-container{padding-top:1.2rem;padding-left:2rem;padding-right:2rem}
-.st-key-fl_map iframe{height:max(460px, calc(100vh - 245px))!important}
+iframe[title="streamlit_folium.st_folium"]{height:max(460px, calc(100vh - 245px))!important}
 """ + panel.PANEL_CSS + "</style>"
 
 
@@ -66,7 +66,7 @@ def _empty_notice(ds: Dataset, events: pd.DataFrame, when: dt.date) -> None:
         n2.button("Clear the filters", key="flt_clear_all", on_click=sidebar.clear_filters, width="stretch")
 
 
-def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, window: int) -> None:
+def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, window: int, note: str = "") -> None:
     """ISIS-held area, people and places on the date, their change over 30 days, and the recent events (one element)."""
     holding = figures.isis_holding(model, when, days=30) if model is not None else None
     held = None
@@ -74,7 +74,7 @@ def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, windo
         control = cache.timeline().control_at(when)
         held = int((control["controller"] == "ISIS").sum())
     lo, hi = panel.recent_count(points, when, window)
-    st.markdown(panel.figures_html(when, holding, held, hi - lo, window, panel.recent_rows_html(points, lo, hi)),
+    st.markdown(panel.figures_html(when, holding, held, hi - lo, window, panel.recent_rows_html(points, lo, hi), note),
                 unsafe_allow_html=True)
 
 
@@ -88,18 +88,23 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
     c_map, c_fig = st.columns([4, 1])
     with c_map:
         _empty_notice(ds, events, when)
-        with st.container(key="fl_map"):
-            out = component.map_component(base.live_map, groups, key="map", height=640,
-                                          layer_control_factory=controls.layer_control, center=center, zoom=zoom,
-                                          preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True)
-        st.caption(controls.ATTRIBUTION_TEXT)
+        out = component.map_component(base.live_map, groups, key="map", height=640,
+                                      layer_control_factory=controls.layer_control, center=center, zoom=zoom,
+                                      preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True)
     if out and out.get("center") and out.get("zoom"):
         state.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
-    with c_fig.container(key="fl_figures"):
+    with c_fig:  # no container of its own: every element here is re-sent and re-rendered on each move
         if model_error is not None:
             st.warning(md_text(f"Territory is not available ({model_error}); showing places instead."))
-        figures_panel(ds, model, when, points, window)
+        note = ""
         if shown is not None:
             n = shown.total
-            st.caption(md_text(f"Imported events overlay: {n:,} {'ISIS ' if ov.isis_only else ''}"
-                               f"event{'' if n == 1 else 's'} from {ov.path.name} in the {ov.days} days up to the date."))
+            note = (f"Imported events overlay: {n:,} {'ISIS ' if ov.isis_only else ''}event{'' if n == 1 else 's'} "
+                    f"from {ov.path.name} in the {ov.days} days up to the date"
+                    + (" (grouped in cells; zoom in to see them one by one)." if shown.cells is not None else "."))
+        figures_panel(ds, model, when, points, window, note)
+
+
+def attribution() -> None:
+    """The map's sources in full, under the date panel (outside it: it never changes with the date)."""
+    st.caption(controls.ATTRIBUTION_TEXT)

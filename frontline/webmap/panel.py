@@ -80,10 +80,11 @@ def recent_rows_html(points: pd.DataFrame, lo: int, hi: int, limit: int = 8) -> 
 
 
 def figures_html(when: dt.date, holding: Holding | None, places_held: int | None, n_recent: int, window: int,
-                 recent_table: str) -> str:
+                 recent_table: str, note: str = "") -> str:
     """The whole panel: the date, the three ISIS figures with their 30-day change, and the recent events.
 
     Without a territory model (``holding`` None) only the places ISIS holds (``places_held``) are shown.
+    ``note`` (plain text, escaped here) is added at the end.
     """
     out = [f'<div class="fl-panel"><h3>{when.day} {when:%B %Y}</h3><dl>']
     if holding is not None:
@@ -101,5 +102,7 @@ def figures_html(when: dt.date, holding: Holding | None, places_held: int | None
         out.append(f"<dt>Places held by ISIS</dt><dd>{places_held}</dd></dl>")
     out.append(f"<h4>Events in the last {window} days ({n_recent})</h4>")
     out.append(recent_table or '<p class="fl-note">None with the current filters.</p>')
+    if note:
+        out.append(f'<p class="fl-note fl-overlay-note">{html_text(note)}</p>')
     out.append("</div>")
     return "".join(out)
