@@ -22,13 +22,14 @@ for notice in state.pop_notices():
 
 window, show_older, overlay = sidebar.map_sidebar(filters)
 dates.play_bar()
+dates.step_buttons()
 
 
 @st.fragment(run_every=dates.PLAY_TICK if dates.playing() else None)
 def date_panel():
-    """The slider, the step buttons, the map and the figures: rerun alone when the date moves."""
+    """The slider, the map and the figures: rerun alone when the date moves."""
     when = dates.tick()
-    dates.slider_and_steps(when)
+    dates.date_slider(when)
     mapview.map_and_figures(ds, when, window, show_older, overlay)
 
 

@@ -71,12 +71,18 @@ def tick() -> dt.date:
     return state.get_date()
 
 
-def slider_and_steps(when: dt.date) -> None:
-    """The day slider and the day/week/month buttons, both moving the shared date."""
+def step_buttons() -> None:
+    """The day/week/month buttons, in one row above the slider. They are outside the date panel's fragment
+    (a click reruns the page): a slider move then re-sends seven fewer elements, which is most of its cost
+    in the browser."""
+    with st.container(horizontal=True, key="fl_steps"):
+        for label, offset in STEPS:
+            st.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")
+
+
+def date_slider(when: dt.date) -> None:
+    """The day slider, moving the shared date."""
     if st.session_state.get("fl_slider") != when:
         st.session_state.fl_slider = when
     st.slider("Date", min_value=PERIOD[0], max_value=PERIOD[1], step=dt.timedelta(days=1), format="YYYY-MM-DD",
               key="fl_slider", on_change=lambda: state.set_date(st.session_state.fl_slider))
-    with st.container(horizontal=True, key="fl_steps"):  # one row, not a column per button: fewer elements per move
-        for label, offset in STEPS:
-            st.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")

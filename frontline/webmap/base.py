@@ -58,7 +58,8 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
         for name, tiles, attr in _ONLINE_TILES:
             folium.TileLayer(tiles=tiles, name=name, attr=attr, show=False, overlay=True,
                              control=True, opacity=1.0).add_to(m)
-    folium.plugins.Fullscreen(position="topleft").add_to(m)
+    if not live:  # the live map's client draws its own full-screen button (one script fewer to load)
+        folium.plugins.Fullscreen(position="topleft").add_to(m)
     if local_assets:
         assets.localize(m)
     if live:  # after localize: the client is the app's own file, not an npm asset
@@ -120,6 +121,7 @@ class _ClientBasemap(MacroElement):
             FL.basemap({{ this.url|tojson }}, {countries: countries, labels: labels,
                 governorates: {{ this.governorates.get_name() }}, water: {{ this.water.get_name() }}},
                 {pane: {{ this.pane|tojson }}, labelPane: "frontlineLabels", attribution: {{ this.attribution|tojson }}});
+            FL.fullscreen(m);
         })({{ this._parent.get_name() }});
     {% endmacro %}""")
 

@@ -283,6 +283,27 @@
     names.forEach(function (name, i) { if (hidden[name]) m.removeLayer(groups[i]); });
   };
 
+  /* A full-screen button (the browser's Fullscreen API; no plugin to load). */
+  FL.fullscreen = function (m) {
+    var c = L.control({position: "topleft"});
+    c.onAdd = function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar"), a = L.DomUtil.create("a", "fl-fullscreen", bar);
+      a.href = "#"; a.title = "Full screen"; a.setAttribute("role", "button"); a.setAttribute("aria-label", "Full screen");
+      a.innerHTML = '<svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M1 6V1h5M10 1h5v5M15 10v5h-5M6 15H1v-5"' +
+        ' fill="none" stroke="#222" stroke-width="2"/></svg>';
+      L.DomEvent.on(a, "click", function (e) {
+        L.DomEvent.preventDefault(e);
+        var el = m.getContainer();
+        if (document.fullscreenElement) document.exitFullscreen();
+        else if (el.requestFullscreen) el.requestFullscreen();
+      });
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    };
+    c.addTo(m);
+    document.addEventListener("fullscreenchange", function () { m.invalidateSize(); });
+  };
+
   /* What the map shows now, for tests and tools: the zones ("controller:area") and the event markers. */
   FL.drawn = function () {
     var out = {polygons: [], markers: 0, events: [], overlay: 0}, t = live.territory, e = live.events, o = live.overlay;

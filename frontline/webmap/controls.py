@@ -44,6 +44,7 @@ _CSS = (
     # the full text is under the map (ATTRIBUTION_TEXT) and in the tooltip
     ".leaflet-control-attribution{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;"
     "max-width:calc(100vw - 150px)}"
+    ".fl-fullscreen{display:flex!important;align-items:center;justify-content:center}"
     ".fl-pop{font:13px/1.4 system-ui,sans-serif;max-width:320px}.fl-pop .fl-src{color:#555;font-size:12px}"
     # imported-events clusters (frontline.webmap.overlay) in neutral greys, not in the controllers' colours
     ".marker-cluster{background:rgba(40,40,40,.35)!important}"
