@@ -240,3 +240,38 @@ def test_the_map_draws_each_dates_zones_with_the_models_figures(app_url, page):
                           if c not in ("UNASSIGNED",) and d.loc[c, "area_km2"] > 0)
         assert drawn == expected, day
         page.screenshot(path=f"test-artifacts/map-client-{day}.png")
+
+
+@pytest.mark.browser
+def test_quick_clicks_on_a_step_button_each_count(app_url, page):
+    page.goto(app_url + "/?date=2016-03-01", wait_until="domcontentloaded")
+    frame = page.frame_locator(FRAME)
+    frame.locator('#fl-date-label[data-date="2016-03-01"]').wait_for(timeout=90_000)
+    page.wait_for_timeout(800)
+    button = page.get_by_role("button", name="day ›")
+    for _ in range(10):
+        button.click()
+        page.wait_for_timeout(150)
+    frame.locator('#fl-date-label[data-date="2016-03-11"]').wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)  # and no more than ten
+    assert frame.locator("#fl-date-label").get_attribute("data-date") == "2016-03-11"
+
+
+@pytest.mark.browser
+def test_play_shows_every_step_once_in_order_and_eases_the_territory(app_url, page):
+    page.goto(app_url + "/?date=2014-06-01", wait_until="domcontentloaded")
+    frame = page.frame_locator(FRAME)
+    frame.locator('#fl-date-label[data-date="2014-06-01"]').wait_for(timeout=90_000)
+    page.wait_for_timeout(800)
+    page.locator(FRAME).evaluate("""f => { const w = f.contentWindow, el = f.contentDocument.getElementById("fl-date-label");
+        w.__seen = []; new w.MutationObserver(() => w.__seen.push(el.getAttribute("data-date"))).observe(el, {attributes: true}); }""")
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("""(sel) => { const w = document.querySelector(sel).contentWindow;
+        return w.__seen.length && w.__seen[w.__seen.length - 1] >= "2014-08-31"; }""", arg=FRAME, timeout=60_000)
+    page.get_by_role("button", name="Pause").click()
+    seen = page.locator(FRAME).evaluate("f => f.contentWindow.__seen")
+    days = [np.datetime64(d) for i, d in enumerate(seen) if i == 0 or d != seen[i - 1]]
+    steps = np.diff(days).astype(int)
+    assert len(steps) >= 8 and set(steps.tolist()) == {7}, seen  # a week a step: none skipped, none twice
+    assert page.get_by_role("checkbox", name="Ease").is_checked()  # on by default
+    assert page.locator(FRAME).evaluate("f => f.contentWindow.FL.stats.fades") > 0  # the territory cross-faded

@@ -22,6 +22,11 @@ def playing() -> bool:
     return st.session_state.get("fl_playing", False)
 
 
+def easing() -> bool:
+    """Whether the map cross-fades between dates: while playing, when "Ease between dates" is ticked."""
+    return playing() and st.session_state.get("opt_ease", True)
+
+
 def _toggle_play() -> None:
     st.session_state.fl_playing = not playing()
     if st.session_state.fl_playing and state.get_date() >= PERIOD[1]:
@@ -48,10 +53,11 @@ def _shift(offset) -> None:
 def play_bar() -> None:
     """Play/Pause, the speed and the milestone list (a full rerun: they change how the date panel runs)."""
     on = playing()
-    c_play, c_speed, c_jump = st.columns([1, 2, 4], vertical_alignment="bottom")
+    c_play, c_speed, c_ease, c_jump = st.columns([1, 2, 1.3, 4], vertical_alignment="center")
     c_play.button("Pause" if on else "Play", icon=":material/pause:" if on else ":material/play_arrow:",
                   on_click=_toggle_play, key="btn_play", width="stretch", type="primary")
     c_speed.selectbox("Play speed", list(PLAY_STEPS), key="opt_speed", label_visibility="collapsed")
+    c_ease.checkbox("Ease", value=True, key="opt_ease", help="While playing, fade the territory from one date to the next")
     c_jump.selectbox("Jump to a milestone", [m.label for m in milestones.MILESTONES], index=None,
                      key="opt_milestone", on_change=_jump, placeholder="Jump to a milestone…",
                      label_visibility="collapsed",

@@ -39,8 +39,9 @@ def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Ove
     if model is not None:
         atoms_url = cache.territory_url(model)
         state_day = model.details_on(when)
-        territory = ("Territory", f"{atoms_url}|{model.labels_on(when)}|{id(state_day)}",
-                     lambda: client.territory_call(atoms_url, model.labels_on(when), state_day))
+        ease = dates.easing()
+        territory = ("Territory", f"{atoms_url}|{model.labels_on(when)}|{id(state_day)}|{ease}",
+                     lambda: client.territory_call(atoms_url, model.labels_on(when), state_day, ease))
     else:
         territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
     events_url, mask = cache.events_file(state.get_filters())

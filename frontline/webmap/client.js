@@ -136,8 +136,33 @@
 
   /* The layers of the last few states, reused when a state comes back. */
   var built = new Map(), BUILT_MAX = 64;
+  var EASE_MS = 220;
+
+  function styleOf(l) {  // the layer's own opacities, kept the first time it is seen
+    if (!l.flStyle) l.flStyle = {fillOpacity: l.options.fillOpacity, opacity: l.options.opacity};
+    return l.flStyle;
+  }
+
+  var fades = 0;
+  function fade(layers, from, to, done) {  // opacities from `from` to `to` (0..1) of their own, over EASE_MS
+    var t0 = performance.now(), id = ++fades;
+    FL.stats.fades = fades;
+    layers.forEach(function (l) { l.flFade = id; });  // a later fade of a layer takes it over
+    function step(now) {
+      var k = Math.min((now - t0) / EASE_MS, 1), f = from + (to - from) * k;
+      layers.forEach(function (l) {
+        if (l.flFade !== id) return;
+        var s0 = styleOf(l);
+        l.setStyle({fillOpacity: s0.fillOpacity * f, opacity: s0.opacity * f});
+      });
+      if (k < 1) requestAnimationFrame(step);
+      else if (done) done(layers.filter(function (l) { return l.flFade === id; }));
+    }
+    requestAnimationFrame(step);
+  }
+
   FL.territory = function (handle, st) {
-    var s = attach("territory", handle), key = JSON.stringify(st);
+    var s = attach("territory", handle), key = JSON.stringify(st.labels) + JSON.stringify(st.zones) + st.url;
     inOrder("territory", function () { return territoryData(st.url); }, function (d) {
       if (s.key === key) { FL.stats.territory += 1; return; }  // the same state as shown: nothing to do
       var layers = built.get(key);
@@ -149,10 +174,22 @@
         drawTerritory(into, d, st);
         layers = into.getLayers();
       }
-      s.group.clearLayers();
-      layers.forEach(function (l) { s.group.addLayer(l); });
+      var old = s.group.getLayers(), ease = st.ease && old.length && s.group._map;
+      if (!ease) s.group.clearLayers();
+      layers.forEach(function (l) {
+        var s0 = styleOf(l);
+        l.flFade = 0;  // stops any fade still running on it
+        l.setStyle(ease ? {fillOpacity: 0, opacity: 0} : s0);
+        s.group.addLayer(l);
+      });
       // under everything else drawn on the map's canvas (the events), in their own order
       if (s.group._map) for (var i = layers.length - 1; i >= 0; i--) if (layers[i]._renderer) layers[i].bringToBack();
+      if (ease) {  // cross-fade: the new state in, the old one out, then the old one off the map
+        fade(layers, 0, 1);
+        fade(old.filter(function (l) { return layers.indexOf(l) < 0; }), 1, 0, function (faded) {
+          faded.forEach(function (l) { s.group.removeLayer(l); });
+        });
+      }
       s.key = key;
       built.set(key, layers);
       if (built.size > BUILT_MAX) built.delete(built.keys().next().value);

@@ -176,10 +176,11 @@ def _figures_tip(label: str, area_km2: float, population: int, places) -> str:
             f"<b>Population (estimate)</b> {people}<br><b>Places</b> {html_text(str(places))}")
 
 
-def territory_call(atoms_url: str, labels: str, details: pd.DataFrame) -> JsGroup:
+def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, ease: bool = False) -> JsGroup:
     """The date's territory layer: the atoms file's URL, the label string and the tooltips' figures.
 
-    ``details`` is :meth:`frontline.history.territory.TerritoryModel.details_on` of the date.
+    ``details`` is :meth:`frontline.history.territory.TerritoryModel.details_on` of the date. With ``ease``
+    the map cross-fades from the state it shows to this one (for Play) instead of switching at once.
     """
     from ..history.territory import CONTESTED, TERRITORY_CLASSES, TERRITORY_COLORS, TERRITORY_LABELS
     from .layers import INFERRED_STYLE, TERRITORY_STYLE
@@ -198,7 +199,7 @@ def territory_call(atoms_url: str, labels: str, details: pd.DataFrame) -> JsGrou
             inferred_tips[str(i)] = (f"Inferred: {html_text(vocab.CONTROLLER_LABELS[cls])}: inferred (roads, rivers and "
                                      f"land between its places)<br><b>Area</b> {r.inferred_km2:,.0f} km²")
     c = rows.loc[CONTESTED]
-    state = {"url": atoms_url, "labels": labels, "zones": zones, "smooth": 0.5,
+    state = {"url": atoms_url, "labels": labels, "zones": zones, "smooth": 0.5, "ease": bool(ease),
              "inferred": {"style": INFERRED_STYLE, "tips": inferred_tips},
              "contested": {"style": {"color": TERRITORY_COLORS[CONTESTED], "fillColor": TERRITORY_COLORS[CONTESTED],
                                      **TERRITORY_STYLE[CONTESTED]},
