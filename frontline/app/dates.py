@@ -86,9 +86,30 @@ def step_buttons() -> None:
             st.button(label, key=f"step_{label}", on_click=_shift, args=(offset,), width="stretch")
 
 
+#: How many of the slider values last sent to the browser are remembered (see :func:`_slider_moved`).
+_SENT_KEEP = 8
+
+
+def _slider_moved() -> None:
+    """The user moved the slider: show its date, unless the value is one the server sent a few frames ago.
+
+    While Play runs, a click elsewhere (Pause, a step button) reaches the server with the slider as the browser
+    last drew it, which may be a frame behind the date already shown: taken as a move, it would send the map
+    a week back. Such an echo of an older frame is ignored.
+    """
+    value = st.session_state.fl_slider
+    sent = st.session_state.get("fl_slider_sent", [])
+    if value in sent[:-1]:
+        st.session_state.fl_slider = state.get_date()
+        return
+    state.set_date(value)
+
+
 def date_slider(when: dt.date) -> None:
     """The day slider, moving the shared date."""
     if st.session_state.get("fl_slider") != when:
         st.session_state.fl_slider = when
+    sent = [d for d in st.session_state.get("fl_slider_sent", []) if d != when][-(_SENT_KEEP - 1):]
+    st.session_state.fl_slider_sent = [*sent, when] if playing() else [when]
     st.slider("Date", min_value=PERIOD[0], max_value=PERIOD[1], step=dt.timedelta(days=1), format="YYYY-MM-DD",
-              key="fl_slider", on_change=lambda: state.set_date(st.session_state.fl_slider))
+              key="fl_slider", on_change=_slider_moved)
