@@ -119,43 +119,15 @@ def test_event_popups_escape_text_from_the_data():
     assert 'href="https://example.org/a?b=1&amp;c=2"' in popup
 
 
-def test_events_layer_highlights_the_window_and_aggregates_beyond_the_limit():
-    ds, points = _fixture_points()
-    layer = layers.events_layer(points, "2015-06-01", window_days=30)
-    el = next(iter(layer._children.values()))
-    # Palmyra falls on 2015-05-21 and the hostile attack is on 2015-05-30: both within 30 days
-    assert [r[2] for r in el.recent] == ["control_change", "attack"]
-    assert len(el.older) == int((ds.events["date"] < "2015-05-03").sum())
-    assert el.recent_agg == [] and el.older_agg == []
-    capped = layers.events_layer(points, "2019-03-23", window_days=2000, max_points=3)
-    el = next(iter(capped._children.values()))
-    assert len(el.recent) == 3
-    assert sum(n for _, _, n in el.recent_agg) == len(points) - 3
+def test_a_dates_events_state_names_the_file_the_window_and_the_filters_mask():
+    from frontline.webmap import client
 
-
-def test_events_layer_can_hide_older_events():
-    _, points = _fixture_points()
-    el = next(iter(layers.events_layer(points, "2015-06-01", window_days=30, show_older=False)._children.values()))
-    assert el.older == [] and el.older_agg == []
-
-
-def test_territory_layer_leaves_out_unassigned_land_and_escapes_labels():
-    geojson = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[[[40, 35], [41, 35], [41, 36], [40, 35]]]]},
-         "properties": {"controller": "ISIS", "label": "ISIS <b>", "color": "#000000", "area_km2": 1234.5,
-                        "population": 10, "places": 1}},
-        {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[[[42, 35], [43, 35], [43, 36], [42, 35]]]]},
-         "properties": {"controller": "UNASSIGNED", "label": "Not assigned", "color": "#BBBBBB", "area_km2": 9.0,
-                        "population": 0, "places": 0}},
-        {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": []},
-         "properties": {"controller": "SDF", "label": "SDF", "color": "#E69F00", "area_km2": 0.0,
-                        "population": 0, "places": 0}},
-    ]}
-    layer = layers.territory_layer(geojson)
-    gj = next(iter(layer._children.values()))
-    assert [f["properties"]["controller"] for f in gj.data["features"]] == ["ISIS"]
-    assert gj.data["features"][0]["properties"]["label"] == "ISIS &lt;b&gt;"
-    assert gj.data["features"][0]["properties"]["area"] == "1,234 km²"
+    group = client.events_call("/app/static/data/events-x.json", "2015-06-01", 30, False, "oA==", 1500, 0.05)
+    st = group.state
+    assert st["url"] == "/app/static/data/events-x.json" and st["window"] == 30 and st["older"] is False
+    assert st["day"] == 16587 and st["mask"] == "oA==" and st["stamp"]["iso"] == "2015-06-01"
+    assert st["stamp"]["text"] == "1 June 2015"
+    assert "Palmyra" not in group.script("g")  # no event text travels with a date: it is in the events file
 
 
 # --- the shared filters ------------------------------------------------------------------------

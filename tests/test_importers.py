@@ -149,24 +149,26 @@ def test_cli_import_of_a_broken_file_exits_1_with_the_reason(tmp_path, monkeypat
     assert not (tmp_path / "x.parquet").exists()
 
 
-@pytest.mark.parametrize("kind, script", [("cluster", "markercluster/leaflet.markercluster.js"),
-                                          ("heat", "heat/leaflet-heat.js")])
-def test_overlay_layer_draws_the_filtered_rows_with_local_assets(kind, script):
-    import folium
+@pytest.mark.parametrize("kind", ["cluster", "heat"])
+def test_an_imported_file_is_drawn_from_one_duckdb_query_per_date(kind, tmp_path):
+    from frontline.intake.overlay_query import OverlayQuery
 
     table, _ = importers.import_file(UCDP, "ucdp")
-    group = overlay.overlay_layer(table, kind=kind, end="2016-12-31", days=366)
-    m = folium.Map()
-    group.add_to(m)
-    html = m.get_root().render()
-    assert group.layer_name == "Imported events (3)"
-    assert f"/app/static/vendor/{script}" in html and "cdn" not in html.split(script)[0].split("<script")[-1]
-    assert "35.0, 38.0" in html.replace("35.0,38.0", "35.0, 38.0")  # UCDP id 236764's point is drawn
+    path = importers.write_parquet(table, tmp_path / "ucdp.parquet")
+    window = OverlayQuery(path).window("2016-12-31", 366, max_points=overlay.MAX_POINTS)
+    group = overlay.overlay_call(window, kind)
+    assert group.state["kind"] == kind and group.state["total"] == 3
+    assert [35.0, 38.0] in [p[:2] for p in group.state["points"]]  # UCDP id 236764's point is drawn
+    assert any("236764" in p[3] for p in group.state["points"])
 
 
-def test_overlay_filters_by_isis_and_type():
+def test_overlay_keeps_isis_rows_only_when_asked_and_rejects_an_unknown_kind(tmp_path):
+    from frontline.intake.overlay_query import OverlayQuery
+
     table, _ = importers.import_file(ACLED, "acled")
-    assert overlay.filter_overlay(table, isis_only=True)["source_id"].tolist() == ["SYR900001", "IRQ900001"]
-    assert overlay.filter_overlay(table, event_types=["airstrike"])["source_id"].tolist() == ["SYR900002"]
+    q = OverlayQuery(importers.write_parquet(table, tmp_path / "acled.parquet"))
+    isis = q.window("2019-12-31", 3000, isis_only=True, max_points=100)
+    assert sorted(isis.points["source_id"]) == sorted(["SYR900001", "IRQ900001"])
+    assert q.window("2019-12-31", 3000, max_points=100).total == len(table)
     with pytest.raises(ValueError, match="kind must be one of \\('cluster', 'heat'\\), not 'dots'"):
-        overlay.overlay_layer(table, kind="dots")
+        overlay.overlay_call(isis, "dots")

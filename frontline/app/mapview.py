@@ -47,7 +47,7 @@ def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Ove
     events_url, mask = cache.events_file(state.get_filters())
 
     groups = [territory, ("Events", None, lambda: client.events_call(events_url, when, window, show_older, mask,
-                                                                       layers.MAX_POINTS, layers._GRID_DEG))]
+                                                                       layers.MAX_POINTS, layers.GRID_DEG))]
     if shown is not None:
         groups.append(("Imported events", None, lambda: overlay.overlay_call(shown, ov.kind)))
     return groups

@@ -15,7 +15,7 @@ from ..dataset import basemap
 from ..safety import html_text
 from ..style import EVENT_STYLE
 
-__all__ = ["legend_html", "date_stamp", "layer_control", "DATE_LABEL_ID", "BASEMAP_PANE", "ATTRIBUTION_TEXT",
+__all__ = ["legend_html", "layer_control", "DATE_LABEL_ID", "BASEMAP_PANE", "ATTRIBUTION_TEXT",
            "SHORT_ATTRIBUTION"]
 
 # --- The map's own controls: panes, city labels, date label, legend -----------------------
@@ -27,7 +27,7 @@ SHORT_ATTRIBUTION = ("Natural Earth &middot; GeoNames (CC BY 4.0) &middot; GSHHG
 #: The bundled basemap is drawn below the tile pane, so online tiles (when switched on)
 #: cover it while territory and events stay on top.
 BASEMAP_PANE = "frontlineBasemap"
-#: The id of the element showing the date on the map (updated by :func:`date_stamp`).
+#: The id of the element showing the date on the map (written by the map's client with each date's layers).
 DATE_LABEL_ID = "fl-date-label"
 
 _CSS = (
@@ -85,7 +85,7 @@ class _CityLabels(MacroElement):
 
 
 class _DateLabel(MacroElement):
-    """An empty control that shows the date; :func:`date_stamp` fills it in."""
+    """An empty control that shows the date; the map's client fills it in (``frontline.webmap.client.events_call``)."""
 
     _template = Template("""{% macro script(this, kwargs) %}
         (function(m){
@@ -136,30 +136,6 @@ class _Legend(MacroElement):
         self.html = "" if url else legend  # with a url: the legend is the "legend" of that JSON file
         self.url = url
         self.open_min_width = int(open_min_width)
-
-
-class _DateStamp(MacroElement):
-    """Writes the date into the map's date label (added to a date-dependent feature group)."""
-
-    _template = Template("""{% macro script(this, kwargs) %}
-        (function(){
-            var el = document.getElementById({{ this.label_id|tojson }});
-            if (el) { el.textContent = {{ this.text|tojson }}; el.setAttribute("data-date", {{ this.iso|tojson }}); }
-        })();
-    {% endmacro %}""")
-
-    def __init__(self, day):
-        super().__init__()
-        self._name = "DateStamp"
-        self.label_id = DATE_LABEL_ID
-        day = pd.Timestamp(day)
-        self.text = f"{day.day} {day:%B %Y}"
-        self.iso = day.date().isoformat()
-
-
-def date_stamp(day) -> MacroElement:
-    """An element that shows ``day`` in the map's date label; add it to a date-dependent feature group."""
-    return _DateStamp(day)
 
 
 def legend_html(map_legend: bool = False) -> str:

@@ -1,4 +1,5 @@
-"""The date's layers: territory, events (sliced by date from points built once), places, and event markers.
+"""What the map's layers are made of: the territory's styles, event points with their popups (built once per
+data version and filter; the live map's client draws them, :mod:`frontline.webmap.client`), places and event markers.
 
 Every text from the data is escaped (:func:`frontline.safety.html_text`) before it reaches a popup.
 """
@@ -7,19 +8,15 @@ from __future__ import annotations
 
 
 import folium
-import folium.plugins
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
 
 from .. import vocab
 from ..safety import html_text
 from ..dataset.sources import event_sources, split_sources
-from ..style import EVENT_STYLE, OLDER_STYLE
 
-__all__ = ["territory_layer", "event_points", "events_layer", "marker_layer", "places_layer", 
-           "TERRITORY_STYLE", "INFERRED_STYLE", "MAX_POINTS", "SOURCE_KIND_LABELS"]
+__all__ = ["event_points", "marker_layer", "places_layer", "TERRITORY_STYLE", "INFERRED_STYLE", "MAX_POINTS", "GRID_DEG",
+           "SOURCE_KIND_LABELS"]
 
 def places_layer(control: pd.DataFrame, name: str = "Places") -> folium.FeatureGroup:
     """Places coloured by controller on the date (one GeoJson layer, not one marker per place)."""
@@ -80,60 +77,14 @@ TERRITORY_STYLE = {
 }
 #: Land the model infers (roads, rivers, land enclosed by one side's places): a white wash over the holder's colour.
 INFERRED_STYLE = {"fillColor": "#ffffff", "fillOpacity": 0.45, "weight": 0, "opacity": 0}
-_SKIP_CLASSES = {"UNASSIGNED"}
-
-
-def territory_layer(geojson: dict, overlays: dict | None = None, name: str = "Territory") -> folium.FeatureGroup:
-    """The zones of control of a snapshot: each holder's colour, inferred land lighter, contested land outlined.
-
-    ``geojson`` is :attr:`frontline.history.territory.Snapshot.geojson` and ``overlays`` its
-    :attr:`~frontline.history.territory.Snapshot.overlays` (neither is modified). Unassigned land and
-    empty classes are left out; labels are escaped for the tooltip.
-    """
-    features = []
-    for f in geojson.get("features", []):
-        p = f["properties"]
-        if p["controller"] in _SKIP_CLASSES or not f["geometry"].get("coordinates"):
-            continue
-        features.append({"type": "Feature", "geometry": f["geometry"], "properties": {
-            "controller": p["controller"], "color": p["color"],
-            "label": html_text(str(p["label"])),
-            "area": f"{p['area_km2']:,.0f} km²",
-            "population": f"{p['population']:,}" if p.get("population") else "unknown",
-            "places": str(p.get("places", "")),
-        }})
-    zones = [f for f in features if f["properties"]["controller"] != "CONTESTED"]
-    contested = [f for f in features if f["properties"]["controller"] == "CONTESTED"]
-    inferred = [{"type": "Feature", "geometry": f["geometry"], "properties": {
-                 "label": html_text(f"Inferred: {f['properties'].get('label', '')}"),
-                 "area": f"{f['properties'].get('area_km2', 0):,.0f} km²"}}
-                for f in (overlays or {}).get("features", [])
-                if f["properties"].get("kind") == "INFERRED" and f["geometry"].get("coordinates")]
-    group = folium.FeatureGroup(name=name)
-    tooltip = dict(fields=["label", "area", "population", "places"],
-                   aliases=["Held by", "Area", "Population (estimate)", "Places"])
-    for feats in (zones, contested):
-        if feats:
-            folium.GeoJson(
-                {"type": "FeatureCollection", "features": feats}, smooth_factor=0.5,
-                style_function=lambda f: {"fillColor": f["properties"]["color"], "color": f["properties"]["color"],
-                                          **TERRITORY_STYLE.get(f["properties"]["controller"],
-                                                                TERRITORY_STYLE["default"])},
-                tooltip=folium.GeoJsonTooltip(**tooltip),
-            ).add_to(group)
-        if feats is zones and inferred:  # between the zones and the contested outlines
-            folium.GeoJson({"type": "FeatureCollection", "features": inferred}, smooth_factor=0.5,
-                           style_function=lambda f: INFERRED_STYLE,
-                           tooltip=folium.GeoJsonTooltip(fields=["label", "area"], aliases=["", "Area"])).add_to(group)
-    return group
 
 
 # --- Events --------------------------------------------------------------------------------
 
-#: At most this many events are drawn one by one in each age class; beyond it they are
-#: aggregated into one circle per ~5 km grid cell, so the map stays fast with any data size.
+#: At most this many events are drawn one by one in each age class; beyond it the map's client
+#: groups the oldest into one circle per GRID_DEG grid cell, so the map stays fast with any data size.
 MAX_POINTS = 1500
-_GRID_DEG = 0.05
+GRID_DEG = 0.05
 
 
 def _source_lines(source: str, urls: str, kinds: str) -> str:
@@ -206,76 +157,3 @@ def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
         "popup": popup, "tooltip": tooltip, "event_id": ev["event_id"].astype(str).to_numpy(dtype=object),
         "place": place_e,
     })
-
-
-def _aggregate(points: pd.DataFrame) -> list[list]:
-    """One ``[lat, lon, count]`` per grid cell (mean position of its events)."""
-    if not len(points):
-        return []
-    cell = (np.floor(points["lat"] / _GRID_DEG).astype(np.int64) * 100000
-            + np.floor(points["lon"] / _GRID_DEG).astype(np.int64))
-    g = points.groupby(cell.to_numpy()).agg(lat=("lat", "mean"), lon=("lon", "mean"), n=("lat", "size"))
-    return [[round(a, 4), round(b, 4), int(n)] for a, b, n in zip(g["lat"], g["lon"], g["n"])]
-
-
-class _EventPoints(MacroElement):
-    """Events as canvas circle markers, styled per type, with pre-escaped popups and tooltips."""
-
-    _template = Template("""{% macro script(this, kwargs) %}
-        (function(parent){
-            var S = {{ this.styles|tojson }}, O = {{ this.older_style|tojson }};
-            function add(rows, older){
-                rows.forEach(function(r){
-                    var s = Object.assign({fillOpacity: 0.9, opacity: 1}, S[r[2]] || {}, older ? O : {});
-                    L.circleMarker([r[0], r[1]], s).bindPopup(r[3], {maxWidth: 340}).bindTooltip(r[4]).addTo(parent);
-                });
-            }
-            function agg(rows, older){
-                rows.forEach(function(r){
-                    var s = {radius: Math.min(4 + 3 * Math.log(1 + r[2]), 22), color: "#333", weight: 1,
-                             fillColor: "#777", fillOpacity: older ? 0.2 : 0.45, opacity: older ? 0.35 : 0.8};
-                    L.circleMarker([r[0], r[1]], s).bindTooltip(r[2] + (older ? " older" : " recent") + " events (zoom in or narrow the filters)").addTo(parent);
-                });
-            }
-            agg({{ this.older_agg|tojson }}, true); add({{ this.older|tojson }}, true);
-            agg({{ this.recent_agg|tojson }}, false); add({{ this.recent|tojson }}, false);
-        })({{ this._parent.get_name() }});
-    {% endmacro %}""")
-
-    def __init__(self, recent, older, recent_agg, older_agg):
-        super().__init__()
-        self._name = "EventPoints"
-        self.styles, self.older_style = EVENT_STYLE, OLDER_STYLE
-        self.recent, self.older, self.recent_agg, self.older_agg = recent, older, recent_agg, older_agg
-
-
-def _rows(points: pd.DataFrame) -> list[list]:
-    return [[round(a, 5), round(b, 5), t, p, tt] for a, b, t, p, tt in
-            zip(points["lat"], points["lon"], points["event_type"], points["popup"], points["tooltip"])]
-
-
-def _split(points: pd.DataFrame, limit: int) -> tuple[list, list]:
-    """Individual rows for the ``limit`` most recent points, aggregates for the rest."""
-    if len(points) <= limit:
-        return _rows(points), []
-    return _rows(points.iloc[-limit:]), _aggregate(points.iloc[:-limit])
-
-
-def events_layer(points: pd.DataFrame, day, window_days: int = 30, show_older: bool = True,
-                 max_points: int = MAX_POINTS, name: str = "Events") -> folium.FeatureGroup:
-    """Events up to ``day``: the last ``window_days`` highlighted, older ones faded (or left out).
-
-    ``points`` comes from :func:`event_points`. Beyond ``max_points`` per age class the
-    oldest events are aggregated per grid cell, so 100,000 events cost no more than a few thousand.
-    """
-    end = int(pd.Timestamp(day).to_datetime64().astype("datetime64[D]").astype(np.int64))
-    days = points["day"].to_numpy()
-    hi = int(np.searchsorted(days, end, side="right"))
-    lo = int(np.searchsorted(days, end - window_days + 1, side="left"))
-    recent, recent_agg = _split(points.iloc[lo:hi], max_points)
-    older, older_agg = _split(points.iloc[:lo], max_points) if show_older else ([], [])
-    group = folium.FeatureGroup(name=name)
-    _EventPoints(recent, older, recent_agg, older_agg).add_to(group)
-    return group
-
-
