@@ -7,6 +7,7 @@ requests while the slider moves.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import numpy as np
@@ -242,12 +243,18 @@ def test_the_map_draws_each_dates_zones_with_the_models_figures(app_url, page):
         page.screenshot(path=f"test-artifacts/map-client-{day}.png")
 
 
+def _open_at(page, url: str, day: str):
+    """Open the map at ``day`` and let the first run's follow-up rerun settle; return the map's frame."""
+    page.goto(f"{url}/?date={day}", wait_until="domcontentloaded")
+    frame = page.frame_locator(FRAME)
+    frame.locator(f'#fl-date-label[data-date="{day}"]').wait_for(timeout=90_000)
+    page.wait_for_timeout(800)
+    return frame
+
+
 @pytest.mark.browser
 def test_quick_clicks_on_a_step_button_each_count(app_url, page):
-    page.goto(app_url + "/?date=2016-03-01", wait_until="domcontentloaded")
-    frame = page.frame_locator(FRAME)
-    frame.locator('#fl-date-label[data-date="2016-03-01"]').wait_for(timeout=90_000)
-    page.wait_for_timeout(800)
+    frame = _open_at(page, app_url, "2016-03-01")
     button = page.get_by_role("button", name="day ›")
     for _ in range(10):
         button.click()
@@ -259,10 +266,7 @@ def test_quick_clicks_on_a_step_button_each_count(app_url, page):
 
 @pytest.mark.browser
 def test_play_shows_every_step_once_in_order_and_eases_the_territory(app_url, page):
-    page.goto(app_url + "/?date=2014-06-01", wait_until="domcontentloaded")
-    frame = page.frame_locator(FRAME)
-    frame.locator('#fl-date-label[data-date="2014-06-01"]').wait_for(timeout=90_000)
-    page.wait_for_timeout(800)
+    _open_at(page, app_url, "2014-06-01")
     page.locator(FRAME).evaluate("""f => { const w = f.contentWindow, el = f.contentDocument.getElementById("fl-date-label");
         w.__seen = []; new w.MutationObserver(() => w.__seen.push(el.getAttribute("data-date"))).observe(el, {attributes: true}); }""")
     page.get_by_role("button", name="Play").click()
@@ -275,3 +279,20 @@ def test_play_shows_every_step_once_in_order_and_eases_the_territory(app_url, pa
     assert len(steps) >= 8 and set(steps.tolist()) == {7}, seen  # a week a step: none skipped, none twice
     assert page.get_by_role("checkbox", name="Ease").is_checked()  # on by default
     assert page.locator(FRAME).evaluate("f => f.contentWindow.FL.stats.fades") > 0  # the territory cross-faded
+
+
+def test_files_removed_while_the_app_runs_are_published_again():
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception, at.exception
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    files = [client.DATA_DIR / u.rsplit("/", 1)[-1] for u in args["js_links"] if "/app/static/data/" in u]
+    files.append(client.DATA_DIR / args["feature_group"].split('"url":"/app/static/data/', 1)[1].split('"', 1)[0])
+    for f in files:
+        f.unlink()
+    at.slider(key="fl_slider").set_value(at.slider(key="fl_slider").value + dt.timedelta(days=1)).run()
+    assert not at.exception, at.exception
+    assert all(f.exists() for f in files), [f.name for f in files if not f.exists()]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +21,31 @@ from ..dataset.load import Dataset, load
 from ..errors import FrontlineError
 from ..history.filters import EventFilter
 from ..history.timeline import ControlTimeline
+
+_MEMO: "OrderedDict[tuple, object]" = OrderedDict()
+_MEMO_MAX = 128
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo(key: tuple, compute):
+    """``compute()`` remembered by ``key`` (plain values: paths, file times, ids) in front of a Streamlit cache.
+
+    A hit of ``st.cache_resource`` hashes its arguments and inspects the function's signature
+    (~1 ms each); the map page asks for the same few objects on every date move, so those hits are
+    answered here first. The Streamlit cache behind it still builds the object once per process,
+    shows its spinner and keeps the disk copy.
+    """
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key]
+    value = compute()
+    with _MEMO_LOCK:
+        _MEMO[key] = value
+        while len(_MEMO) > _MEMO_MAX:
+            _MEMO.popitem(last=False)
+    return value
+
 
 def _paths(events_path=None, places_path=None):
     """The data files, read from ``config`` when the call is made (not when this module was imported)."""
@@ -52,7 +79,8 @@ def _timeline(events_path: str, places_path: str, stamp: tuple) -> ControlTimeli
 def timeline(events_path=None, places_path=None) -> ControlTimeline:
     """The control timeline of the dataset (precomputed once per data version)."""
     events_path, places_path = _paths(events_path, places_path)
-    return _timeline(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+    args = (str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+    return _memo(("timeline", *args), lambda: _timeline(*args))
 
 
 # --- Territory --------------------------------------------------------------------------
@@ -100,7 +128,8 @@ def territory(events_path=None, places_path=None, basemap_dir=None):
         # the routes and governorate totals are inputs too: an edit to them rebuilds the model
         stamp = (_mtime(events_path), _mtime(places_path), _mtime(config.DATA_DIR / "routes.csv"),
                  _mtime(config.DATA_DIR / "admin_population.csv"))
-        return _territory(str(events_path), str(places_path), stamp, str(basemap_dir))
+        args = (str(events_path), str(places_path), stamp, str(basemap_dir))
+        return _memo(("territory", *args), lambda: _territory(*args))
     except FrontlineError as err:
         st.session_state["fl_territory_error"] = str(err)
         return None
@@ -142,7 +171,8 @@ def _event_points(events_path: str, places_path: str, stamp: tuple, filter_key: 
 def event_points(f: EventFilter, events_path=None, places_path=None):
     """``(filtered events, map points)`` for filter ``f`` (see :func:`frontline.webmap.layers.event_points`)."""
     events_path, places_path = _paths(events_path, places_path)
-    return _event_points(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f), f)
+    args = (str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f))
+    return _memo(("points", *args), lambda: _event_points(*args, f))
 
 
 
@@ -163,10 +193,12 @@ def _territory_url(_model, model_id: int) -> str:
 
 def territory_url(model) -> str:
     """The URL of ``model``'s atoms file (written on first use, again if someone removed it)."""
-    url = _territory_url(model, id(model))
+    url = _memo(("territory_url", id(model)), lambda: _territory_url(model, id(model)))
     if not _published(url):
         _territory_url.clear()
         url = _territory_url(model, id(model))
+        with _MEMO_LOCK:
+            _MEMO[("territory_url", id(model))] = url
     return url
 
 
@@ -191,11 +223,14 @@ def events_file(f: EventFilter, events_path=None, places_path=None) -> tuple[str
     """``(URL of the file of every event, filter mask of f)`` (see :func:`frontline.webmap.client.filter_mask`)."""
     events_path, places_path = _paths(events_path, places_path)
     stamp = (_mtime(events_path), _mtime(places_path))
-    url, _ = _events_file(str(events_path), str(places_path), stamp)
+    args = (str(events_path), str(places_path), stamp)
+    url, _ = _memo(("events_file", *args), lambda: _events_file(*args))
     if not _published(url):
         _events_file.clear()
-        url, _ = _events_file(str(events_path), str(places_path), stamp)
-    return url, _mask(str(events_path), str(places_path), stamp, repr(f), f)
+        url, _ = found = _events_file(*args)
+        with _MEMO_LOCK:
+            _MEMO[("events_file", *args)] = found
+    return url, _memo(("mask", *args, repr(f)), lambda: _mask(*args, repr(f), f))
 
 
 # --- Data intake: the gazetteer geocoder and imported overlays (frontline.intake.geocode, frontline.intake.importers) ---
@@ -223,7 +258,8 @@ def _overlay_query(path: str, stamp: float):
 
 def overlay_query(path):
     """DuckDB queries on an imported Parquet file (nothing loaded into memory), renewed when the file changes."""
-    return _overlay_query(str(path), _mtime(path))
+    args = (str(path), _mtime(path))
+    return _memo(("overlay", *args), lambda: _overlay_query(*args))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

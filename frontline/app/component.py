@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import re
+from collections import OrderedDict
 from pathlib import Path
 
 import folium
@@ -71,6 +73,9 @@ def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, 
     # the component mounts once per hash: a new set of preloaded plugins needs a remount to load them
     parts["hash_key"] = sf.generate_js_hash(parts["script"] + "|".join(preload_names), key, False)
     parts["zoom"] = m.options.get("zoom")
+    # the app's own files the script loads (client, styles, basemap), to check they are still there
+    parts["files"] = sorted(set(re.findall(re.escape(client.DATA_URL) + r"/[\w.-]+",
+                                           parts["script"] + " ".join(parts["js_links"] + parts["css_links"]))))
     return parts
 
 
@@ -85,9 +90,20 @@ def _compact(text: str) -> str:
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-@st.cache_resource(show_spinner=False, max_entries=2048)
-def _group_script(cache_key: str, idx: int, _build) -> str:
-    return _script(_build(), idx)
+#: Rendered base maps by (factory, group names, key, preloaded plugins), and layer scripts by cache key.
+_BASE: dict = {}
+_GROUPS: "OrderedDict[tuple, str]" = OrderedDict()
+_GROUPS_MAX = 2048
+
+
+def _group_script(cache_key: str, idx: int, build) -> str:
+    key = (cache_key, idx)
+    hit = _GROUPS.get(key)
+    if hit is None:
+        hit = _GROUPS[key] = _script(build(), idx)
+        while len(_GROUPS) > _GROUPS_MAX:
+            _GROUPS.popitem(last=False)
+    return hit
 
 
 def _script(group, idx: int) -> str:
@@ -123,8 +139,12 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
 
     names = tuple(name for name, _, _ in groups)
     preload = tuple(preload)
-    parts = _base_parts(f"{base_factory.__module__}.{base_factory.__qualname__}", names, key,
-                        tuple(type(el).__name__ for el in preload), base_factory, layer_control_factory, preload)
+    base_key = (f"{base_factory.__module__}.{base_factory.__qualname__}", names, key, tuple(type(el).__name__ for el in preload))
+    parts = _BASE.get(base_key)
+    if parts is None:  # a Streamlit cache hit costs ~1 ms of hashing: remembered here after the first
+        parts = _BASE[base_key] = _base_parts(*base_key, base_factory, layer_control_factory, preload)
+    if not all((client.DATA_DIR / url.rsplit("/", 1)[-1]).exists() for url in parts.get("files", ())):
+        base_factory()  # someone removed static/data: building the map publishes its files again (same names)
     scripts = []
     for idx, (name, cache_key, build) in enumerate(groups):
         if cache_key is None:

@@ -38,14 +38,12 @@ class Holding:
 def isis_holding(model, when, days: int = 30) -> Holding:
     """ISIS's holding on ``when`` from a ``TerritoryModel``, compared with ``days`` earlier (clamped to the period)."""
     start = pd.Timestamp(vocab.PERIOD_START)
-    details = model.details_on(when).set_index("controller")  # a lookup per change date: no polygons
-    now = details.loc["ISIS"]
-    then = model.details_on(max(pd.Timestamp(when) - pd.Timedelta(days=days), start)).set_index("controller").loc["ISIS"]
-    extra = now
-    return Holding(float(now.area_km2), int(now.population), int(now.places),
-                   float(now.area_km2 - then.area_km2), int(now.population - then.population),
-                   int(now.places - then.places), days,
-                   float(extra.get("contested_km2", 0.0)), float(extra.get("inferred_km2", 0.0)))
+    now = model.isis_row(when)  # a lookup per change date: no polygons
+    then = model.isis_row(max(pd.Timestamp(when) - pd.Timedelta(days=days), start).date())
+    return Holding(float(now["area_km2"]), int(now["population"]), int(now["places"]),
+                   float(now["area_km2"] - then["area_km2"]), int(now["population"] - then["population"]),
+                   int(now["places"] - then["places"]), days,
+                   float(now.get("contested_km2", 0.0)), float(now.get("inferred_km2", 0.0)))
 
 
 def recent_events(events: pd.DataFrame, when, window_days: int) -> pd.DataFrame:

@@ -34,6 +34,7 @@ change date: a slider move is a binary search and a dict lookup.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date as _date_cls
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -436,7 +437,7 @@ class TerritoryModel:
 
     def labels_on(self, when) -> str:
         """The territory on ``when`` as one character per atom (see :mod:`frontline.history.atoms`)."""
-        return self.atoms().label_on(int(_day([parse_date(when)])[0]))
+        return self.atoms().label_on(_day_number(when))
 
     def area_series(self) -> pd.DataFrame:
         """Areas per change date: ``date, controller, area_km2, population, places`` (for charts).
@@ -454,9 +455,19 @@ class TerritoryModel:
 
     # -- snapshots (geometry) ------------------------------------------------------------
     def _state_day(self, when) -> int:
-        day = int(_day([parse_date(when)])[0])
+        day = _day_number(when)
         i = int(np.searchsorted(self._state_days, day, side="right")) - 1
         return int(self._state_days[max(i, 0)])
+
+    def isis_row(self, when) -> dict:
+        """ISIS's :data:`DETAIL_COLUMNS` on ``when`` as a dict (a lookup per change date, for the figures panel)."""
+        day = self._state_day(when)
+        rows = self.__dict__.setdefault("_isis_rows", {})
+        hit = rows.get(day)
+        if hit is None:
+            d = self.details_on(when)
+            hit = rows[day] = d.iloc[int(np.flatnonzero(d["controller"].to_numpy(dtype=object) == "ISIS")[0])].to_dict()
+        return hit
 
     def _blocks(self) -> np.ndarray:
         """Per face, the class it has on every state date, -1 if it changes (computed once)."""
@@ -557,6 +568,21 @@ class TerritoryModel:
         finally:
             self._states = {}
         return len(self._state_days)
+
+
+_EPOCH = _date_cls(1970, 1, 1)
+_LO, _HI = _date_cls.fromisoformat(vocab.PERIOD_START), _date_cls.fromisoformat(vocab.QUERY_END)
+
+
+def _day_number(when) -> int:
+    """``when`` (a date, Timestamp or ISO text) as a day number, checked like :func:`parse_date` (fast for dates).
+
+    >>> _day_number(_date_cls(2014, 1, 2)), _day_number("2014-01-02")
+    (16072, 16072)
+    """
+    if type(when) is _date_cls and _LO <= when <= _HI:
+        return (when - _EPOCH).days
+    return int(_day([parse_date(when)])[0])
 
 
 def _overlay_feature(kind: str, controller: str, geometry: dict, area_km2: float) -> dict:
