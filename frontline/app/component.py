@@ -73,6 +73,7 @@ def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, 
     # the component mounts once per hash: a new set of preloaded plugins needs a remount to load them
     parts["hash_key"] = sf.generate_js_hash(parts["script"] + "|".join(preload_names), key, False)
     parts["zoom"] = m.options.get("zoom")
+    parts["center"] = {"lat": float(m.location[0]), "lng": float(m.location[1])} if m.location else None
     # the app's own files the script loads (client, styles, basemap), to check they are still there
     parts["files"] = sorted(set(re.findall(re.escape(client.DATA_URL) + r"/[\w.-]+",
                                            parts["script"] + " ".join(parts["js_links"] + parts["css_links"]))))
@@ -155,7 +156,9 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     # back at the next date: the client remembers the switcher's clicks and takes those layers off again
     scripts.append(f"FL.keepHidden(map_div, {json.dumps(list(names))}, "
                    f"[{', '.join(f'feature_group_feature_group_{i}' for i in range(len(names)))}]);")
-    defaults = {k: v for k, v in {"zoom": parts["zoom"], "center": None}.items() if k in returned_objects}
+    # the value the map reports when it mounts (its own centre and zoom, in the order it reports them): equal to
+    # the default, it starts no rerun, which would otherwise compete with the map's first files on the server
+    defaults = {k: v for k, v in {"zoom": parts["zoom"], "center": parts.get("center")}.items() if k in returned_objects}
 
     def _on_change():
         st.session_state[key] = st.session_state.get(parts["hash_key"], {})
