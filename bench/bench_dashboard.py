@@ -301,8 +301,10 @@ def _play(page, seconds: float) -> dict:
     steps = np.diff([d for d, _ in changes]).astype(int)
     span = (changes[-1][1] - changes[1][1]) / 1000
     step = int(statistics.mode(steps))
+    odd = [(str(changes[i + 1][0]), int(s)) for i, s in enumerate(steps) if s != step]
     return {"play_steps_per_s": round((len(changes) - 2) / span, 2) if span > 0 else 0.0,
-            "play_step_days": step, "play_skipped": int((steps > step).sum()), "play_repeated": int((steps < step).sum())}
+            "play_step_days": step, "play_skipped": int((steps > step).sum()), "play_repeated": int((steps < step).sum()),
+            "play_irregular": odd, "play_dates": [str(d) for d, _ in changes]}
 
 
 def overlay_file(n: int, folder: Path) -> Path:
@@ -405,7 +407,8 @@ def report(results: dict) -> str:
     lo = results.get("loopback", {}).get("frontline", {})
     if "play_steps_per_s" in lo:
         lines.append(f"Play: {lo['play_steps_per_s']} steps/s, step {lo.get('play_step_days')} days, "
-                     f"skipped {lo['play_skipped']}, repeated {lo['play_repeated']}")
+                     f"skipped {lo['play_skipped']}, repeated {lo['play_repeated']}"
+                     + (f" (irregular steps: {lo['play_irregular']})" if lo.get("play_irregular") else ""))
     if "quick_clicks" in lo:
         lines.append(f"quick clicks: {lo['quick_clicks']} clicks on 'day ›' 150 ms apart moved {lo['quick_clicks_moved_days']} days")
     if "server_peak_rss_mb" in results:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pandas as pd
 import streamlit as st
@@ -28,6 +29,8 @@ def easing() -> bool:
 
 
 def _toggle_play() -> None:
+    if playing():
+        st.session_state.fl_paused_at = time.monotonic()
     st.session_state.fl_playing = not playing()
     if st.session_state.fl_playing and state.get_date() >= PERIOD[1]:
         state.set_date(PERIOD[0])
@@ -88,6 +91,8 @@ def step_buttons() -> None:
 
 #: How many of the slider values last sent to the browser are remembered (see :func:`_slider_moved`).
 _SENT_KEEP = 8
+#: For this long after Pause (seconds), a slider value sent while playing is still taken as an echo.
+_ECHO_AFTER_PAUSE_S = 1.5
 
 
 def _slider_moved() -> None:
@@ -99,7 +104,8 @@ def _slider_moved() -> None:
     """
     value = st.session_state.fl_slider
     sent = st.session_state.get("fl_slider_sent", [])
-    if value in sent[:-1]:
+    just_paused = time.monotonic() - st.session_state.get("fl_paused_at", -1e9) < _ECHO_AFTER_PAUSE_S
+    if value in sent[:-1] or (just_paused and value in sent and value != state.get_date()):
         st.session_state.fl_slider = state.get_date()
         return
     state.set_date(value)
@@ -110,6 +116,7 @@ def date_slider(when: dt.date) -> None:
     if st.session_state.get("fl_slider") != when:
         st.session_state.fl_slider = when
     sent = [d for d in st.session_state.get("fl_slider_sent", []) if d != when][-(_SENT_KEEP - 1):]
-    st.session_state.fl_slider_sent = [*sent, when] if playing() else [when]
+    recent_pause = time.monotonic() - st.session_state.get("fl_paused_at", -1e9) < _ECHO_AFTER_PAUSE_S
+    st.session_state.fl_slider_sent = [*sent, when] if playing() or recent_pause else [when]
     st.slider("Date", min_value=PERIOD[0], max_value=PERIOD[1], step=dt.timedelta(days=1), format="YYYY-MM-DD",
               key="fl_slider", on_change=_slider_moved)
