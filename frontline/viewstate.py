@@ -21,7 +21,7 @@ from .history.timeline import parse_date
 
 __all__ = [
     "DEFAULT_DATE", "PERIOD", "FILTER_PARAMS", "VIEW_PARAMS",
-    "parse_date_param", "parse_filter_params", "filter_params", "parse_view_params", "view_params", "single_values",
+    "parse_date_param", "parse_compare_param", "compare_date", "COMPARE_RELATIVE", "parse_filter_params", "filter_params", "parse_view_params", "view_params", "single_values",
 ]
 
 #: The date the dashboard opens on when the URL names none.
@@ -214,3 +214,46 @@ def view_params(center, zoom) -> dict[str, str]:
     return out
 
 
+#: The relative comparisons the Map page offers: ``from`` value -> label.
+COMPARE_RELATIVE = {"-30d": "30 days before", "-90d": "90 days before", "-365d": "a year before"}
+
+
+def parse_compare_param(value) -> tuple[str, str | None]:
+    """The comparison named by a ``from`` query parameter: ``""`` (none), a relative one of
+    :data:`COMPARE_RELATIVE`, or an ISO date in the period; anything else is ignored with a notice.
+
+    >>> parse_compare_param("-30d"), parse_compare_param("2016-01-01"), parse_compare_param(None)
+    (('-30d', None), ('2016-01-01', None), ('', None))
+    >>> parse_compare_param("yesterday")[1]
+    'Ignored from=yesterday in the link: expected a date (YYYY-MM-DD) or one of -30d, -90d, -365d; showing no comparison.'
+    """
+    text = _one(value)
+    if text is None or not text.strip():
+        return "", None
+    text = text.strip()
+    if text in COMPARE_RELATIVE:
+        return text, None
+    try:
+        return parse_date(text, hi=vocab.PERIOD_END).date().isoformat(), None
+    except DateError:
+        return "", (f"Ignored from={_echo(text)} in the link: expected a date (YYYY-MM-DD) or one of "
+                    f"{', '.join(COMPARE_RELATIVE)}; showing no comparison.")
+
+
+def compare_date(spec: str, when: dt.date) -> dt.date | None:
+    """The date to compare ``when`` with: ``spec`` from :func:`parse_compare_param`; None for no comparison
+    or when that date is not before ``when`` (clamped to the period's start).
+
+    >>> compare_date("-30d", dt.date(2016, 1, 31)), compare_date("2016-02-01", dt.date(2016, 1, 31))
+    (datetime.date(2016, 1, 1), None)
+    >>> compare_date("-365d", dt.date(2014, 3, 1))
+    datetime.date(2014, 1, 1)
+    """
+    if not spec:
+        return None
+    if spec in COMPARE_RELATIVE:
+        day = when - dt.timedelta(days=int(spec[1:-1]))
+    else:
+        day = dt.date.fromisoformat(spec)
+    day = max(day, dt.date.fromisoformat(vocab.PERIOD_START))
+    return day if day < when else None

@@ -7,7 +7,7 @@ is a fragment: a slider move reruns only it, not the page.
 
 import streamlit as st
 
-from frontline.app import banner, cache, dates, mapview, nav, sidebar, state
+from frontline.app import banner, cache, compare, dates, mapview, nav, place_view, sidebar, state
 
 nav.page_setup("Frontline: ISIS territory 2014-2019")
 st.markdown(mapview.MAP_CSS, unsafe_allow_html=True)
@@ -21,8 +21,9 @@ for notice in state.pop_notices():
     st.info(notice, icon=":material/link:")
 
 window, show_older, overlay = sidebar.map_sidebar(filters)
-dates.play_bar()
+compare_column = dates.play_bar()
 dates.step_buttons()
+compare_spec = compare.compare_select(compare_column)
 
 
 @st.fragment(run_every=dates.PLAY_TICK if dates.playing() else None)
@@ -30,8 +31,9 @@ def date_panel():
     """The slider, the map and the figures: rerun alone when the date moves."""
     when = dates.tick()
     dates.date_slider(when)
-    mapview.map_and_figures(ds, when, window, show_older, overlay)
+    mapview.map_and_figures(ds, when, window, show_older, overlay, compare_spec)
 
 
 date_panel()
+place_view.place_section(ds.places, ds.events)
 mapview.attribution()

@@ -233,6 +233,22 @@ def events_file(f: EventFilter, events_path=None, places_path=None) -> tuple[str
     return url, _memo(("mask", *args, repr(f)), lambda: _mask(*args, repr(f), f))
 
 
+# --- Compare mode -------------------------------------------------------------------------
+
+def change(model, events, start, end):
+    """:func:`frontline.history.change.compare` of two dates, remembered per pair of territory states (the
+    figures and the places that changed hands only differ when a state does)."""
+    import dataclasses
+
+    import pandas as pd
+
+    from ..history.change import compare
+
+    key = ("change", id(model), model._state_day(start), model._state_day(end))
+    found = _memo(key, lambda: compare(model, events, start, end))
+    return dataclasses.replace(found, start=pd.Timestamp(start), end=pd.Timestamp(end))
+
+
 # --- Data intake: the gazetteer geocoder and imported overlays (frontline.intake.geocode, frontline.intake.importers) ---
 
 @st.cache_resource(show_spinner=False)

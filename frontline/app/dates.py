@@ -53,10 +53,13 @@ def _shift(offset) -> None:
     go_to(pd.Timestamp(state.get_date()) + offset)
 
 
-def play_bar() -> None:
-    """Play/Pause, the speed and the milestone list (a full rerun: they change how the date panel runs)."""
+def play_bar():
+    """Play/Pause, the speed and the milestone list (a full rerun: they change how the date panel runs).
+
+    Returns the row's column left free for the comparison (:func:`frontline.app.compare.compare_select`).
+    """
     on = playing()
-    c_play, c_speed, c_ease, c_jump = st.columns([1, 2, 1.3, 4], vertical_alignment="center")
+    c_play, c_speed, c_ease, c_compare, c_jump = st.columns([1, 1.6, 0.9, 2.4, 2.6], vertical_alignment="center")
     c_play.button("Pause" if on else "Play", icon=":material/pause:" if on else ":material/play_arrow:",
                   on_click=_toggle_play, key="btn_play", width="stretch", type="primary")
     c_speed.selectbox("Play speed", list(PLAY_STEPS), key="opt_speed", label_visibility="collapsed")
@@ -65,6 +68,7 @@ def play_bar() -> None:
                      key="opt_milestone", on_change=_jump, placeholder="Jump to a milestone…",
                      label_visibility="collapsed",
                      format_func=lambda lbl: f"{milestones.by_label(lbl).date:%d %b %Y}: {lbl}")
+    return c_compare
 
 
 def tick() -> dt.date:

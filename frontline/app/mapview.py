@@ -12,7 +12,8 @@ from ..history import figures
 from ..history.filters import describe_filters
 from ..safety import md_text
 from ..webmap import base, client, controls, layers, overlay, panel
-from . import cache, component, dates, sidebar, state
+from .. import vocab
+from . import cache, compare, component, dates, place_view, sidebar, state
 
 #: The map fills the window below the date controls (never under 460 px): the height is set on the
 #: component's frame here, and the map fills its frame (map_component(fill_frame=True)).
@@ -29,7 +30,8 @@ def _model():
         return None, err
 
 
-def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay, shown) -> list:
+def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay, shown,
+            since: dt.date | None = None) -> list:
     """The date's layers for the map component: (name, cache key or None, build).
 
     Territory and events are small calls to the map's client (:mod:`frontline.webmap.client`):
@@ -40,8 +42,9 @@ def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Ove
         atoms_url = cache.territory_url(model)
         state_day = model.details_on(when)
         ease = dates.easing()
-        territory = ("Territory", f"{atoms_url}|{model.labels_on(when)}|{id(state_day)}|{ease}",
-                     lambda: client.territory_call(atoms_url, model.labels_on(when), state_day, ease))
+        before = model.labels_on(since) if since is not None else None  # compare mode: hatch what changed hands
+        territory = ("Territory", f"{atoms_url}|{model.labels_on(when)}|{id(state_day)}|{ease}|{before}",
+                     lambda: client.territory_call(atoms_url, model.labels_on(when), state_day, ease, before))
     else:
         territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
     events_url, mask = cache.events_file(state.get_filters())
@@ -67,7 +70,8 @@ def _empty_notice(ds: Dataset, events: pd.DataFrame, when: dt.date) -> None:
         n2.button("Clear the filters", key="flt_clear_all", on_click=sidebar.clear_filters, width="stretch")
 
 
-def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, window: int, note: str = "") -> None:
+def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, window: int, note: str = "",
+                  change=None) -> None:
     """ISIS-held area, people and places on the date, their change over 30 days, and the recent events (one element)."""
     holding = figures.isis_holding(model, when, days=30) if model is not None else None
     held = None
@@ -75,16 +79,21 @@ def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, windo
         control = cache.timeline().control_at(when)
         held = int((control["controller"] == "ISIS").sum())
     lo, hi = panel.recent_count(points, when, window)
-    st.markdown(panel.figures_html(when, holding, held, hi - lo, window, panel.recent_rows_html(points, lo, hi), note),
-                unsafe_allow_html=True)
+    change_html = panel.change_html(change, vocab.CONTROLLER_LABELS, vocab.CONTROLLER_COLORS) if change else ""
+    st.markdown(panel.figures_html(when, holding, held, hi - lo, window, panel.recent_rows_html(points, lo, hi), note,
+                                   change_html), unsafe_allow_html=True)
 
 
-def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay) -> None:
-    """The map of ``when`` (its base never rebuilt, so pan and zoom stay) and the figures beside it."""
+def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay,
+                    compare_spec: str = "") -> None:
+    """The map of ``when`` (its base never rebuilt, so pan and zoom stay) and the figures beside it; with a
+    comparison (``compare_spec``, see :func:`frontline.viewstate.parse_compare_param`) what changed since."""
     model, model_error = _model()
     events, points = cache.event_points(state.get_filters())
     shown = ov.window(when, state.get_view()) if ov.path is not None else None  # one DuckDB query per move
-    groups = _groups(model, when, window, show_older, ov, shown)
+    since = compare.from_day(compare_spec, when) if model is not None else None
+    change = compare.change_for(model, ds.events, since, when) if since is not None else None
+    groups = _groups(model, when, window, show_older, ov, shown, since)
     center, zoom = state.get_view()
     c_map, c_fig = st.columns([4, 1])
     with c_map:
@@ -92,8 +101,14 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
         out = component.map_component(base.live_map, groups, key="map", height=640,
                                       layer_control_factory=controls.layer_control, center=center, zoom=zoom,
                                       preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True)
+        if change is not None:
+            compare.changed_places(change, ds.places)
     if out and out.get("center") and out.get("zoom"):
         state.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
+    if out and out.get("place") and out.get("pick") != st.session_state.get("fl_last_pick"):
+        st.session_state["fl_last_pick"] = out.get("pick")  # "History of ..." in a popup: the place section shows it
+        place_view.pick(str(out["place"]))
+        st.rerun(scope="app")
     with c_fig:  # no container of its own: every element here is re-sent and re-rendered on each move
         if model_error is not None:
             st.warning(md_text(f"Territory is not available ({model_error}); showing places instead."))
@@ -103,7 +118,7 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
             note = (f"Imported events overlay: {n:,} {'ISIS ' if ov.isis_only else ''}event{'' if n == 1 else 's'} "
                     f"from {ov.path.name} in the {ov.days} days up to the date"
                     + (" (grouped in cells; zoom in to see them one by one)." if shown.cells is not None else "."))
-        figures_panel(ds, model, when, points, window, note)
+        figures_panel(ds, model, when, points, window, note, change)
 
 
 def attribution() -> None:

@@ -22,6 +22,7 @@ from ..history.filters import EventFilter
 # Bad values in a link fall back to the default; the notice is kept for the page to show.
 
 _DATE_KEY, _FILTERS_KEY, _VIEW_KEY, _NOTICES_KEY = "fl_date", "fl_filters", "fl_view", "fl_notices"
+_COMPARE_KEY = "fl_from"
 
 
 def _notice(text: str | None) -> None:
@@ -60,6 +61,23 @@ def get_date() -> dt.date:
     day = st.session_state[_DATE_KEY]
     _sync_params({"date": day.isoformat()}, ["date"])
     return day
+
+
+def get_compare() -> str:
+    """The comparison shown on the map (``from`` in the URL): "", a relative one ("-30d") or an ISO date."""
+    if _COMPARE_KEY not in st.session_state:
+        spec, notice = viewstate.parse_compare_param(_url_params().get("from"))
+        _notice(notice)
+        st.session_state[_COMPARE_KEY] = spec
+    spec = st.session_state[_COMPARE_KEY]
+    _sync_params({"from": spec} if spec else {}, ["from"])
+    return spec
+
+
+def set_compare(spec: str) -> None:
+    """Set the comparison ("" for none) and the URL's ``from``."""
+    st.session_state[_COMPARE_KEY] = spec
+    _sync_params({"from": spec} if spec else {}, ["from"])
 
 
 def set_date(day) -> dt.date:

@@ -99,7 +99,39 @@
       var cb = border(function (i) { return con[i] === 1; });
       if (cb.length) L.polyline(cb, Object.assign({}, st.contested.style, {fill: false, interactive: false, smoothFactor: smooth})).addTo(group);
     }
+    if (st.before) drawChanged(group, d, st, cls, smooth);
     FL.stats.territory += 1;
+  }
+
+  /* Compare mode: the atoms whose holder differs from st.before's, hatched in the colour of the side that took
+     them (grey: land no side holds any more). */
+  var patterns = {};
+  function hatch(color) {
+    if (!patterns[color]) {
+      var c = document.createElement("canvas");
+      c.width = c.height = 8;
+      var x = c.getContext("2d");
+      x.strokeStyle = color; x.lineWidth = 2.2; x.lineCap = "square";
+      x.beginPath(); x.moveTo(0, 8); x.lineTo(8, 0); x.moveTo(-2, 2); x.lineTo(2, -2); x.moveTo(6, 10); x.lineTo(10, 6);
+      x.stroke();
+      patterns[color] = x.createPattern(c, "repeat");
+    }
+    return patterns[color];
+  }
+
+  function drawChanged(group, d, st, cls, smooth) {
+    var byClass = {};
+    for (var i = 0; i < cls.length; i++) {
+      if (((st.before.charCodeAt(i) - 48) >> 2) !== cls[i]) (byClass[cls[i]] = byClass[cls[i]] || []).push(i);
+    }
+    Object.keys(byClass).forEach(function (c) {
+      var p = [];
+      byClass[c].forEach(function (i) { Array.prototype.push.apply(p, d.atoms[i]); });
+      var layer = L.polygon(p, {stroke: false, fillColor: hatch(st.colors[+c] || "#777777"), fillOpacity: 0.95,
+                                smoothFactor: smooth, interactive: false});
+      layer.flChanged = +c;
+      layer.addTo(group);
+    });
   }
 
   /* Layers are drawn in the order the calls come (a rerun's territory under its events), whichever
@@ -162,7 +194,7 @@
   }
 
   FL.territory = function (handle, st) {
-    var s = attach("territory", handle), key = JSON.stringify(st.labels) + JSON.stringify(st.zones) + st.url;
+    var s = attach("territory", handle), key = JSON.stringify(st.labels) + JSON.stringify(st.zones) + st.url + (st.before || "");
     inOrder("territory", function () { return territoryData(st.url); }, function (d) {
       if (s.key === key) { FL.stats.territory += 1; return; }  // the same state as shown: nothing to do
       var layers = built.get(key);
@@ -218,11 +250,32 @@
     });
   }
 
-  function popupHtml(d, i, m) {  // fetched with its file of popups the first time one of them opens
-    FL.fetch(d.popups[Math.floor(i / d.chunk)]).then(function (chunk) {
-      m.setPopupContent(chunk[i % d.chunk]);
+  /* A marker's popup, fetched with its file of popups the first time: every event shown at the same point
+     (stacked markers), newest first, so none is out of reach. */
+  function popupHtml(d, i, m) {
+    var r = d.rows[i], e = live.events, same = [];
+    if (e && e.shown) e.shown.forEach(function (_, j) { var q = d.rows[j]; if (q[0] === r[0] && q[1] === r[1]) same.push(j); });
+    if (same.indexOf(i) < 0) same.push(i);
+    same.sort(function (a, b) { return b - a; });  // rows are sorted by day: newest first
+    Promise.all(same.map(function (j) {
+      return FL.fetch(d.popups[Math.floor(j / d.chunk)]).then(function (chunk) { return chunk[j % d.chunk]; });
+    })).then(function (html) {
+      var place = d.place_ids ? d.place_ids[r[4]] : null;
+      m.setPopupContent((html.length > 1 ? '<div class="fl-stack">' + html.length + " events here, newest first</div>" +
+                         html.join('<hr class="fl-sep">') : html[0]) +
+                        (place ? '<button type="button" class="fl-hist">History of ' + d.places[r[4]] + "</button>" : ""));
+      var box = m.getPopup() && m.getPopup().getElement(), button = box && box.querySelector(".fl-hist");
+      if (button) L.DomEvent.on(button, "click", function (e) { L.DomEvent.stop(e); FL.pickPlace(place); });
     }).catch(report);
   }
+
+  /* Show a place's history on the page: sent to the app as the map component's value (a new nonce each time). */
+  var picks = 0;
+  FL.pickPlace = function (placeId) {
+    var g = window.__GLOBAL_DATA__, value = Object.assign({}, (g && g.previous_data) || {}, {place: placeId, pick: ++picks});
+    if (g) g.previous_data = value;
+    if (window.Streamlit) window.Streamlit.setComponentValue(value);
+  };
 
   function date(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
 
@@ -240,8 +293,8 @@
     function marker(i) {
       var r = rows[i], m = L.circleMarker([r[0], r[1]]);
       m.flEvent = i;
-      m.bindPopup("Loading\u2026", {maxWidth: 340}).bindTooltip(date(r[3]) + " " + d.places[r[4]] + ": " + d.labels[r[2]]);
-      m.once("popupopen", function () { popupHtml(d, i, m); });
+      m.bindPopup("Loading\u2026", {maxWidth: 340, maxHeight: 380}).bindTooltip(date(r[3]) + " " + d.places[r[4]] + ": " + d.labels[r[2]]);
+      m.on("popupopen", function () { popupHtml(d, i, m); });
       return m;
     }
     if (s.url !== st.url) { s.group.clearLayers(); s.shown = new Map(); s.url = st.url; }
@@ -343,9 +396,13 @@
 
   /* What the map shows now, for tests and tools: the zones ("controller:area") and the event markers. */
   FL.drawn = function () {
-    var out = {polygons: [], markers: 0, events: [], overlay: 0}, t = live.territory, e = live.events, o = live.overlay;
+    var out = {polygons: [], markers: 0, events: [], overlay: 0, changed: []}, t = live.territory, e = live.events,
+      o = live.overlay;
     if (o && o.group._map) out.overlay = o.group.getLayers().length;
-    if (t && t.group._map) t.group.eachLayer(function (l) { if (l.flZone) out.polygons.push(l.flZone); });
+    if (t && t.group._map) t.group.eachLayer(function (l) {
+      if (l.flZone) out.polygons.push(l.flZone);
+      if (l.flChanged !== undefined) out.changed.push(l.flChanged);
+    });
     if (e && e.group._map) e.group.eachLayer(function (l) {
       out.markers += 1;
       if (l.flEvent !== undefined) out.events.push(l.flEvent);

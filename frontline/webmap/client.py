@@ -120,20 +120,21 @@ POPUP_CHUNK = 2000
 
 def events_payload(points: pd.DataFrame, folder: Path = DATA_DIR, url: str = DATA_URL) -> dict:
     """Every event, once: ``rows`` of ``[lat, lon, type, day, place]`` sorted by day (``place`` indexes
-    ``places``), the type labels and marker styles, and the URLs of the popup files (published here,
+    ``places`` and ``place_ids``), the type labels and marker styles, and the URLs of the popup files (published here,
     :data:`POPUP_CHUNK` popups each: a popup's HTML is fetched when it first opens).
 
     ``points`` is :func:`frontline.webmap.layers.event_points` of all events (unfiltered).
     """
-    names, place_idx = np.unique(points["place"].to_numpy(dtype=str), return_inverse=True) if len(points) else \
-        (np.array([], dtype=str), np.array([], dtype=np.int64))
+    ids, first, place_idx = np.unique(points["place_id"].to_numpy(dtype=str), return_index=True, return_inverse=True) \
+        if len(points) else (np.array([], dtype=str), np.array([], dtype=np.int64), np.array([], dtype=np.int64))
+    names = points["place"].to_numpy(dtype=object)[first] if len(points) else np.array([], dtype=object)
     types = sorted(set(points["event_type"].astype(str)))
     type_idx = {t: i for i, t in enumerate(types)}
     rows = [[round(float(a), 5), round(float(b), 5), type_idx[str(t)], int(d), int(p)] for a, b, t, d, p in
             zip(points["lat"], points["lon"], points["event_type"], points["day"], place_idx.ravel())]
     popups = points["popup"].tolist()
     chunks = [publish(popups[i:i + POPUP_CHUNK], "popups", folder, url) for i in range(0, len(popups), POPUP_CHUNK)]
-    return {"rows": rows, "places": names.tolist(), "types": types,
+    return {"rows": rows, "places": [str(n) for n in names], "place_ids": [html_text(i) for i in ids], "types": types,
             "labels": [html_text(vocab.EVENT_TYPE_LABELS.get(t, t)) for t in types],
             "styles": [EVENT_STYLE.get(t, {}) for t in types], "older": OLDER_STYLE,
             "popups": chunks, "chunk": POPUP_CHUNK}
@@ -176,11 +177,14 @@ def _figures_tip(label: str, area_km2: float, population: int, places) -> str:
             f"<b>Population (estimate)</b> {people}<br><b>Places</b> {html_text(str(places))}")
 
 
-def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, ease: bool = False) -> JsGroup:
+def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, ease: bool = False,
+                   before: str | None = None) -> JsGroup:
     """The date's territory layer: the atoms file's URL, the label string and the tooltips' figures.
 
     ``details`` is :meth:`frontline.history.territory.TerritoryModel.details_on` of the date. With ``ease``
     the map cross-fades from the state it shows to this one (for Play) instead of switching at once.
+    With ``before`` (the label string of an earlier date) the atoms whose holder changed since are hatched in
+    the colour of the side that took them.
     """
     from ..history.territory import CONTESTED, TERRITORY_CLASSES, TERRITORY_COLORS, TERRITORY_LABELS
     from .layers import INFERRED_STYLE, TERRITORY_STYLE
@@ -199,7 +203,10 @@ def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, ease: boo
             inferred_tips[str(i)] = (f"Inferred: {html_text(vocab.CONTROLLER_LABELS[cls])}: inferred (roads, rivers and "
                                      f"land between its places)<br><b>Area</b> {r.inferred_km2:,.0f} km²")
     c = rows.loc[CONTESTED]
+    from ..history.territory import TERRITORY_CLASSES as _CLASSES
+
     state = {"url": atoms_url, "labels": labels, "zones": zones, "smooth": 0.5, "ease": bool(ease),
+             "before": before, "colors": [TERRITORY_COLORS[c] for c in _CLASSES] if before else None,
              "inferred": {"style": INFERRED_STYLE, "tips": inferred_tips},
              "contested": {"style": {"color": TERRITORY_COLORS[CONTESTED], "fillColor": TERRITORY_COLORS[CONTESTED],
                                      **TERRITORY_STYLE[CONTESTED]},

@@ -45,6 +45,10 @@ _CSS = (
     ".leaflet-control-attribution{white-space:nowrap;overflow:hidden;text-overflow:ellipsis;"
     "max-width:calc(100vw - 150px)}"
     ".fl-fullscreen{display:flex!important;align-items:center;justify-content:center}"
+    ".fl-hist{margin-top:6px;font:600 12px system-ui,sans-serif;border:1px solid #888;border-radius:4px;"
+    "background:#f4f4f4;padding:3px 8px;cursor:pointer}.fl-hist:focus-visible{outline:2px solid #0072B2}"
+    ".fl-stack{font:600 12px/1.3 system-ui,sans-serif;color:#555;margin-bottom:4px}.fl-sep{border:0;border-top:1px solid #ccc;margin:6px 0}"
+    ".fl-id{color:#777;font-size:11px}"
     ".fl-pop{font:13px/1.4 system-ui,sans-serif;max-width:320px}.fl-pop .fl-src{color:#555;font-size:12px}"
     # imported-events clusters (frontline.webmap.overlay) in neutral greys, not in the controllers' colours
     ".marker-cluster{background:rgba(40,40,40,.35)!important}"

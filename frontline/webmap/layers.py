@@ -122,7 +122,7 @@ SOURCE_KIND_LABELS = {"news_agency": "news agency", "newspaper": "newspaper", "b
 
 
 def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    """Events ready for the map: ``day, lat, lon, event_type, popup, tooltip, event_id, place`` sorted by day.
+    """Events ready for the map: ``day, lat, lon, event_type, popup, tooltip, event_id, place, place_id`` sorted by day.
 
     ``day`` is the date as an int day number; ``popup`` and ``tooltip`` are HTML in which
     every text from the data is escaped (a summary holding ``<script>`` shows as text).
@@ -145,15 +145,17 @@ def event_points(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     sources = [_source_lines(s, u, k) for s, u, k in zip(ev["source"].fillna(""), ev["source_url"].fillna(""), kinds)]
     confidence = col(ev["confidence"].fillna(""))
     after = ev["controller_after"].fillna("").map(lambda c: vocab.CONTROLLER_LABELS.get(c, c)).to_numpy(dtype=object)
+    ids = col(ev["event_id"].astype(str))
     popup = [
-        f'<div class="fl-pop"><b>{d}</b> &middot; {p}<br><i>{t}</i>{" &rarr; " + html_text(a) if a else ""}'
+        f'<div class="fl-pop"><b>{d}</b> &middot; {p} <span class="fl-id">{i}</span><br><i>{t}</i>'
+        f'{" &rarr; " + html_text(a) if a else ""}'
         f'<br>Actors: {ac}<br>{su}<div class="fl-src">Confidence: <b>{cf}</b><br>{so}</div></div>'
-        for d, p, t, a, ac, su, cf, so in zip(date, place_e, type_e, after, actors_e, summary_e, confidence, sources)
+        for d, p, i, t, a, ac, su, cf, so in zip(date, place_e, ids, type_e, after, actors_e, summary_e, confidence, sources)
     ]
     tooltip = [f"{d} {p}: {t}" for d, p, t in zip(date, place_e, type_e)]
     return pd.DataFrame({
         "day": ev["date"].values.astype("datetime64[D]").astype(np.int64), "lat": ev["lat"].to_numpy(float),
         "lon": ev["lon"].to_numpy(float), "event_type": ev["event_type"].to_numpy(dtype=object),
         "popup": popup, "tooltip": tooltip, "event_id": ev["event_id"].astype(str).to_numpy(dtype=object),
-        "place": place_e,
+        "place": place_e, "place_id": ev["place_id"].astype(str).to_numpy(dtype=object),
     })

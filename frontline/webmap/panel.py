@@ -16,7 +16,8 @@ from .. import vocab
 from ..history.figures import Holding
 from ..safety import html_text
 
-__all__ = ["figures_html", "recent_rows_html", "recent_count", "PANEL_CSS"]
+__all__ = ["figures_html", "recent_rows_html", "recent_count", "change_html", "changed_places_html", "place_history_html",
+           "PANEL_CSS"]
 
 PANEL_CSS = (
     ".fl-panel h3{font-size:1.35rem;white-space:nowrap;margin:0 0 .4rem 0;padding:0}"
@@ -31,6 +32,12 @@ PANEL_CSS = (
     ".fl-recent td.d{white-space:nowrap;font-variant-numeric:tabular-nums;line-height:inherit}"
     ".fl-recent td span{opacity:.7;font-size:0.95em}"
     ".fl-recent th{padding:3px 6px;text-align:left;font-weight:600;border-bottom:1px solid rgba(128,128,128,.5)}"
+    ".fl-change td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+    ".fl-change .sw{display:inline-block;width:9px;height:9px;border-radius:2px;margin-right:4px}"
+    ".fl-strip{position:relative;height:22px;border-radius:3px;overflow:hidden;display:flex;margin:4px 0 2px 0}"
+    ".fl-strip div{height:100%}.fl-cstrip{position:relative;height:8px;margin-bottom:2px}"
+    ".fl-cstrip div{position:absolute;top:0;height:100%;background:repeating-linear-gradient(45deg,#CC79A7 0 3px,transparent 3px 6px)}"
+    ".fl-years{position:relative;height:14px;font-size:.7rem;opacity:.7}.fl-years span{position:absolute;transform:translateX(-50%)}"
 )
 
 
@@ -80,7 +87,7 @@ def recent_rows_html(points: pd.DataFrame, lo: int, hi: int, limit: int = 8) -> 
 
 
 def figures_html(when: dt.date, holding: Holding | None, places_held: int | None, n_recent: int, window: int,
-                 recent_table: str, note: str = "") -> str:
+                 recent_table: str, note: str = "", change: str = "") -> str:
     """The whole panel: the date, the three ISIS figures with their 30-day change, and the recent events.
 
     Without a territory model (``holding`` None) only the places ISIS holds (``places_held``) are shown.
@@ -100,9 +107,89 @@ def figures_html(when: dt.date, holding: Holding | None, places_held: int | None
             if h.changed else f"Unchanged over the last {h.days} days.") + "</p>")
     else:
         out.append(f"<dt>Places held by ISIS</dt><dd>{places_held}</dd></dl>")
+    out.append(change)  # compare mode: each side's gains and losses (change_html), else nothing
     out.append(f"<h4>Events in the last {window} days ({n_recent})</h4>")
     out.append(recent_table or '<p class="fl-note">None with the current filters.</p>')
     if note:
         out.append(f'<p class="fl-note fl-overlay-note">{html_text(note)}</p>')
     out.append("</div>")
     return "".join(out)
+
+
+def _km2(x: float) -> str:
+    return f"{x:+,.0f}" if round(x) else "0"
+
+
+def change_html(change, labels: dict, colors: dict) -> str:
+    """Each side's ground and people gained and lost between the two dates (sides with no change left out)."""
+    c = change.controllers
+    c = c[(c["gained_km2"].round() != 0) | (c["lost_km2"].round() != 0) | (c["population_gained"] != 0)
+          | (c["population_lost"] != 0)]
+    head = (f"<h4>Since {change.start.day} {change.start:%b %Y}</h4>")
+    if not len(c):
+        return head + '<p class="fl-note">No ground changed hands between the two dates.</p>'
+    rows = "".join(
+        f'<tr><td><span class="sw" style="background:{colors.get(r.controller, "#777")}"></span>'
+        f'{html_text(labels.get(r.controller, r.controller))}</td>'
+        f'<td class="n">+{r.gained_km2:,.0f}<br>&minus;{r.lost_km2:,.0f}</td>'
+        f'<td class="n">+{r.population_gained:,}<br>&minus;{r.population_lost:,}</td></tr>'
+        for r in c.itertuples(index=False))
+    return (head + '<table class="fl-recent fl-change"><thead><tr><th>Side</th><th>km² gained / lost</th>'
+            f"<th>people gained / lost</th></tr></thead><tbody>{rows}</tbody></table>"
+            '<p class="fl-note">Hatched on the map: ground that changed hands, in the colour of the side that '
+            "took it. Estimates of the territory model.</p>")
+
+
+def changed_places_html(places: pd.DataFrame, labels: dict | None = None) -> str:
+    """The places that changed hands: name, before -> after, the date and event of the change, its source and confidence."""
+    if not len(places):
+        return '<p class="fl-note">No place changed hands between the two dates.</p>'
+    labels = labels or vocab.CONTROLLER_LABELS
+    rows = "".join(
+        f'<tr><td class="d">{"" if pd.isna(r.date) else f"{r.date:%Y-%m-%d}"}</td><td><b>{html_text(r.name)}</b><br>'
+        f'<span>{html_text(labels.get(r.before, r.before))} &rarr; {html_text(labels.get(r.after, r.after))}</span></td>'
+        f'<td>{html_text(r.event_id)}<br><span>{html_text(r.confidence)}</span></td>'
+        f'<td><span>{html_text(r.source)}</span></td></tr>'
+        for r in places.itertuples(index=False))
+    return ('<table class="fl-recent fl-change"><thead><tr><th>Date</th><th>Place</th><th>Event</th><th>Source</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def place_history_html(history, labels: dict, colors: dict, event_labels: dict | None = None) -> str:
+    """A place's control history (:class:`frontline.history.place_history.PlaceHistory`): a strip of holders over
+    2014-2019 (hover for dates), the contested spells hatched under it, and its control events with sources."""
+    event_labels = event_labels or vocab.EVENT_TYPE_LABELS
+    t0 = history.holders["start"].min()
+    t1 = history.holders["end"].max()
+    span = max((t1 - t0).days, 1)
+
+    def pct(a, b):
+        return 100.0 * (a - t0).days / span, 100.0 * (b - a).days / span
+
+    segs = "".join(
+        f'<div style="width:{pct(r.start, r.end)[1]:.3f}%;background:{colors.get(r.controller, "#bbb")}" '
+        f'title="{html_text(labels.get(r.controller, r.controller))}: {r.start:%d %b %Y} to '
+        f'{(r.end - pd.Timedelta(days=1)):%d %b %Y}"></div>'
+        for r in history.holders.itertuples(index=False))
+    cont = "".join(
+        f'<div style="left:{pct(r.start, r.end)[0]:.3f}%;width:{max(pct(r.start, r.end)[1], 0.4):.3f}%" '
+        f'title="Contested: {r.start:%d %b %Y} to {r.end:%d %b %Y}"></div>'
+        for r in history.contested.itertuples(index=False))
+    years = "".join(f'<span style="left:{pct(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 1, 1))[0]:.2f}%">{y}</span>'
+                    for y in range(t0.year + 1, t1.year + 1))
+    legend = " &middot; ".join(
+        f'<span class="sw" style="background:{colors.get(c, "#bbb")}"></span>{html_text(labels.get(c, c))}'
+        for c in dict.fromkeys(history.holders["controller"]))
+    rows = "".join(
+        f'<tr><td class="d">{r.date:%Y-%m-%d}</td><td><b>{html_text(event_labels.get(r.event_type, r.event_type))}</b>'
+        + (f" &rarr; {html_text(labels.get(r.controller_after, r.controller_after))}"
+           if r.event_type == vocab.CONTROL_CHANGE else "")
+        + f'<br><span>{html_text(r.event_id)} &middot; confidence {html_text(r.confidence)}</span></td>'
+        f'<td><span>{html_text(r.source)}</span></td></tr>'
+        for r in history.events.itertuples(index=False))
+    table = ('<table class="fl-recent fl-change"><thead><tr><th>Date</th><th>Event</th><th>Source</th></tr></thead>'
+             f"<tbody>{rows}</tbody></table>") if rows else '<p class="fl-note">No change of control or fighting recorded.</p>'
+    return (f'<div class="fl-panel fl-change"><div class="fl-strip" role="img" aria-label="Holders of '
+            f'{html_text(history.name)} over time">{segs}</div><div class="fl-cstrip">{cont}</div>'
+            f'<div class="fl-years">{years}</div><p class="fl-note">{legend}'
+            + (" &middot; hatched: contested (offensive or siege)" if cont else "") + f"</p>{table}</div>")

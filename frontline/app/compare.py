@@ -1,0 +1,71 @@
+"""Compare mode on the Map page: the second date, and what changed between it and the date shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from .. import viewstate
+from ..dataset import milestones
+from ..history.change import Change
+from ..webmap import panel
+from . import cache, state
+
+_NONE = "No comparison"
+
+
+def _options(spec: str) -> list[str]:
+    """The choices: none, the relative ones, each milestone's date, and the link's own date if it is none of those."""
+    fixed = [m.date.isoformat() for m in milestones.MILESTONES]
+    out = ["", *viewstate.COMPARE_RELATIVE, *dict.fromkeys(fixed)]
+    if spec and spec not in out:
+        out.append(spec)
+    return out
+
+
+def _label(spec: str) -> str:
+    if not spec:
+        return _NONE
+    if spec in viewstate.COMPARE_RELATIVE:
+        return f"Changes since {viewstate.COMPARE_RELATIVE[spec]}"
+    named = [m.label for m in milestones.MILESTONES if m.date.isoformat() == spec]
+    day = dt.date.fromisoformat(spec)
+    return f"Changes since {day.day} {day:%b %Y}" + (f" ({named[0]})" if named else "")
+
+
+def _changed() -> None:
+    state.set_compare(st.session_state.opt_compare or "")
+
+
+def compare_select(where=None) -> str:
+    """The "compare with" choice (outside the date panel: a change reruns the page), in ``where`` (a column) or
+    here; returns the ``from`` spec."""
+    spec = state.get_compare()
+    options = _options(spec)
+    if st.session_state.get("opt_compare") != spec:
+        st.session_state.opt_compare = spec
+    (where or st).selectbox("Compare with", options, key="opt_compare", on_change=_changed, format_func=_label,
+                 label_visibility="collapsed",
+                 help="Hatch the ground that changed hands between that date and the date shown, with each side's "
+                      "gains and losses beside the map and the places that changed hands under it")
+    return spec
+
+
+def from_day(spec: str, when: dt.date) -> dt.date | None:
+    """The date compared with ``when``, or None (no comparison, or not before ``when``)."""
+    return viewstate.compare_date(spec, when)
+
+
+def changed_places(change: Change, places) -> None:
+    """Under the map: the places that changed hands between the two dates, each with its event and source."""
+    n = len(change.places)
+    title = (f"{n} place{'' if n == 1 else 's'} changed hands between {change.start:%d %b %Y} "
+             f"and {change.end:%d %b %Y}")
+    with st.expander(title, expanded=False):
+        st.markdown(panel.changed_places_html(change.places), unsafe_allow_html=True)
+
+
+def change_for(model, events, start: dt.date, end: dt.date) -> Change:
+    """The change between two dates (cached per pair of territory states)."""
+    return cache.change(model, events, start, end)
