@@ -32,6 +32,7 @@ def date_panel():
     when = dates.tick()
     dates.date_slider(when)
     mapview.map_and_figures(ds, when, window, show_older, overlay, compare_spec)
+    dates.frame_done()
 
 
 date_panel()

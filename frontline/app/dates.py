@@ -72,16 +72,27 @@ def play_bar():
 
 
 def tick() -> dt.date:
-    """The date to draw on this run: one Play step further while playing; a page rerun when a callback asks."""
+    """The date to draw on this run: one Play step further while playing; a page rerun when a callback asks.
+
+    Play steps only after a frame was drawn in full (:func:`frame_done`): a run that a newer one interrupted
+    sent nothing, so stepping on from it would skip a date in the browser; it is drawn again instead.
+    """
     if st.session_state.pop("fl_rerun_page", False):
         st.rerun()  # scope "app": a callback changed the sidebar's widgets
-    if playing():
+    done = st.session_state.get("fl_frame_done", True)
+    st.session_state.fl_frame_done = False  # until this run's frame is sent whole
+    if playing() and done:
         nxt = (pd.Timestamp(state.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
         state.set_date(nxt)
         if nxt >= PERIOD[1]:
             st.session_state.fl_playing = False
             st.rerun()
     return state.get_date()
+
+
+def frame_done() -> None:
+    """Call at the end of the date panel: this run's frame was sent whole, so Play may step on."""
+    st.session_state.fl_frame_done = True
 
 
 def step_buttons() -> None:
