@@ -26,13 +26,12 @@ dates.step_buttons()
 compare_spec = compare.compare_select(compare_column)
 
 
-@st.fragment(run_every=dates.PLAY_TICK if dates.playing() else None)
+@st.fragment(run_every=dates.PLAY_NUDGE if dates.playing() else None)
 def date_panel():
     """The slider, the map and the figures: rerun alone when the date moves."""
     when = dates.tick()
     dates.date_slider(when)
     mapview.map_and_figures(ds, when, window, show_older, overlay, compare_spec)
-    dates.frame_done()
 
 
 date_panel()

@@ -12,7 +12,9 @@ from ..dataset import milestones
 from ..viewstate import PERIOD
 from . import state
 
-PLAY_TICK = 0.22  # seconds between frames while playing (a run takes a few ms more: ~4 steps a second)
+PLAY_TICK = 0.18  # seconds between frames while playing (plus the round trip of each frame: ~4 steps a second)
+#: While playing, the date panel also reruns this often (seconds) in case a frame's report from the map is lost.
+PLAY_NUDGE = 2.0
 PLAY_STEPS = {"a week per step": pd.DateOffset(days=7), "a day per step": pd.DateOffset(days=1),
               "a month per step": pd.DateOffset(months=1)}
 STEPS = [("« month", pd.DateOffset(months=-1)), ("‹ week", pd.DateOffset(days=-7)), ("‹ day", pd.DateOffset(days=-1)),
@@ -32,8 +34,10 @@ def _toggle_play() -> None:
     if playing():
         st.session_state.fl_paused_at = time.monotonic()
     st.session_state.fl_playing = not playing()
-    if st.session_state.fl_playing and state.get_date() >= PERIOD[1]:
-        state.set_date(PERIOD[0])
+    if st.session_state.fl_playing:
+        st.session_state.fl_play_started = True  # the first step needs no report from the map
+        if state.get_date() >= PERIOD[1]:
+            state.set_date(PERIOD[0])
 
 
 def _jump() -> None:
@@ -74,25 +78,26 @@ def play_bar():
 def tick() -> dt.date:
     """The date to draw on this run: one Play step further while playing; a page rerun when a callback asks.
 
-    Play steps only after a frame was drawn in full (:func:`frame_done`): a run that a newer one interrupted
-    sent nothing, so stepping on from it would skip a date in the browser; it is drawn again instead.
+    Play is driven by the map: its client reports each date once drawn (at most every :data:`PLAY_TICK`
+    seconds) and the app then sends the next, so no date is skipped however slow the link or the server.
+    If no report came for :data:`PLAY_NUDGE` seconds (the map hidden or its report lost), the date steps on anyway.
     """
     if st.session_state.pop("fl_rerun_page", False):
         st.rerun()  # scope "app": a callback changed the sidebar's widgets
-    done = st.session_state.get("fl_frame_done", True)
-    st.session_state.fl_frame_done = False  # until this run's frame is sent whole
-    if playing() and done:
-        nxt = (pd.Timestamp(state.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
-        state.set_date(nxt)
-        if nxt >= PERIOD[1]:
-            st.session_state.fl_playing = False
-            st.rerun()
+    if playing():
+        report = st.session_state.get("map") or {}
+        now, last = time.monotonic(), st.session_state.get("fl_play_at", 0.0)
+        drawn = report.get("drawn") == state.get_date().isoformat() and report.get("ack") != st.session_state.get("fl_ack")
+        started = st.session_state.pop("fl_play_started", False)
+        if drawn or started or now - last >= PLAY_NUDGE:
+            st.session_state.fl_ack = report.get("ack")
+            st.session_state.fl_play_at = now
+            nxt = (pd.Timestamp(state.get_date()) + PLAY_STEPS[st.session_state.get("opt_speed", "a week per step")]).date()
+            state.set_date(nxt)
+            if nxt >= PERIOD[1]:
+                st.session_state.fl_playing = False
+                st.rerun()
     return state.get_date()
-
-
-def frame_done() -> None:
-    """Call at the end of the date panel: this run's frame was sent whole, so Play may step on."""
-    st.session_state.fl_frame_done = True
 
 
 def step_buttons() -> None:

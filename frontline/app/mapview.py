@@ -49,8 +49,9 @@ def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Ove
         territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
     events_url, mask = cache.events_file(state.get_filters())
 
+    tick_ms = int(dates.PLAY_TICK * 1000) if dates.playing() else None
     groups = [territory, ("Events", None, lambda: client.events_call(events_url, when, window, show_older, mask,
-                                                                       layers.MAX_POINTS, layers.GRID_DEG))]
+                                                                       layers.MAX_POINTS, layers.GRID_DEG, tick_ms))]
     if shown is not None:
         groups.append(("Imported events", None, lambda: overlay.overlay_call(shown, ov.kind)))
     return groups

@@ -326,11 +326,26 @@
     if (el) { el.textContent = s.text; el.setAttribute("data-date", s.iso); }
   }
 
+  /* Play: once a frame is drawn, tell the app (the map component's value) so that it sends the next one, no
+     sooner than st.play.tick_ms after the last: every date is drawn, none skipped, whatever the link. */
+  var lastAck = 0, acks = 0;
+  function ackPlay(st) {
+    if (!st.play) return;
+    var wait = Math.max(0, st.play.tick_ms - (performance.now() - lastAck));
+    setTimeout(function () {
+      lastAck = performance.now();
+      var g = window.__GLOBAL_DATA__, value = Object.assign({}, (g && g.previous_data) || {},
+                                                            {drawn: st.stamp.iso, ack: ++acks});
+      if (g) g.previous_data = value;
+      if (window.Streamlit) window.Streamlit.setComponentValue(value);
+    }, wait);
+  }
+
   FL.events = function (handle, st) {
     var s = attach("events", handle);
     s.shown = s.shown || new Map();
     inOrder("events", function () { return FL.fetch(st.url).catch(function (e) { stamp(st.stamp); throw e; }); },
-            function (d) { drawEvents(s, d, st); stamp(st.stamp); });
+            function (d) { drawEvents(s, d, st); stamp(st.stamp); ackPlay(st); });
   };
 
   /* Imported events (frontline.webmap.overlay.overlay_call): st = {kind, total, style, points: [[lat, lon, isis, tip]],

@@ -230,11 +230,13 @@ def filter_mask(all_ids: np.ndarray, kept_ids) -> str | None:
 
 
 def events_call(events_url: str, day, window_days: int, show_older: bool, mask: str | None,
-                max_points: int, grid_deg: float) -> JsGroup:
+                max_points: int, grid_deg: float, play_tick_ms: int | None = None) -> JsGroup:
     """The date's events layer: which events (by the filters' mask) up to ``day``, the last ``window_days``
-    highlighted; it also writes the date into the map's date label once the date's layers are drawn."""
+    highlighted; it also writes the date into the map's date label once the date's layers are drawn. While
+    playing (``play_tick_ms``), the client reports each drawn date back to the app, which then sends the next."""
     ts = pd.Timestamp(day)
     d = int(ts.to_datetime64().astype("datetime64[D]").astype(np.int64))
     return JsGroup("events", {"url": events_url, "day": d, "window": int(window_days), "older": bool(show_older),
                               "mask": mask, "max": int(max_points), "grid": grid_deg,
-                              "stamp": {"id": DATE_LABEL_ID, "text": f"{ts.day} {ts:%B %Y}", "iso": ts.date().isoformat()}})
+                              "stamp": {"id": DATE_LABEL_ID, "text": f"{ts.day} {ts:%B %Y}", "iso": ts.date().isoformat()},
+                              "play": {"tick_ms": int(play_tick_ms)} if play_tick_ms else None})
