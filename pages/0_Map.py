@@ -21,9 +21,10 @@ for notice in state.pop_notices():
     st.info(notice, icon=":material/link:")
 
 window, show_older, overlay = sidebar.map_sidebar(filters)
-compare_column = dates.play_bar()
+compare_column, side_column = dates.play_bar()
 dates.step_buttons()
 compare_spec = compare.compare_select(compare_column)
+side = compare.side_by_side(side_column, compare_spec)
 
 
 @st.fragment(run_every=dates.PLAY_NUDGE if dates.playing() else None)
@@ -31,7 +32,7 @@ def date_panel():
     """The slider, the map and the figures: rerun alone when the date moves."""
     when = dates.tick()
     dates.date_slider(when)
-    mapview.map_and_figures(ds, when, window, show_older, overlay, compare_spec)
+    mapview.map_and_figures(ds, when, window, show_older, overlay, compare_spec, side)
 
 
 date_panel()

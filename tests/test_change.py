@@ -126,3 +126,20 @@ def test_history_button_in_a_popup_shows_the_places_history(app_url, page):
     page.get_by_role("img", name="Holders of Palmyra over time").wait_for(timeout=30_000)
     page.screenshot(path="test-artifacts/place-history-palmyra.png")
     assert not page.console_errors, page.console_errors
+
+
+@pytest.mark.browser
+def test_side_by_side_shows_both_dates_and_the_maps_follow_each_others_zoom(app_url, page):
+    page.goto(app_url + "/?date=2016-12-31&from=2016-01-01", wait_until="domcontentloaded")
+    page.frame_locator(FRAME).first.locator('#fl-date-label[data-date="2016-12-31"]').wait_for(timeout=90_000)
+    page.wait_for_timeout(800)
+    page.get_by_text("Side by side").click()
+    page.frame_locator(FRAME).nth(1).locator('#fl-date-label[data-date="2016-12-31"]').wait_for(timeout=30_000)
+    left = page.frame_locator(FRAME).nth(0)
+    assert left.locator("#fl-date-label").get_attribute("data-date") == "2016-01-01"
+    left.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function("""(sel) => { const f = document.querySelectorAll(sel);
+        return f.length === 2 && f[1].contentWindow.map.getZoom() === f[0].contentWindow.map.getZoom()
+            && f[0].contentWindow.map.getZoom() === 7; }""", arg=FRAME, timeout=30_000)
+    page.screenshot(path="test-artifacts/side-by-side.png")
+    assert not page.console_errors, page.console_errors

@@ -52,6 +52,13 @@ def compare_select(where=None) -> str:
     return spec
 
 
+def side_by_side(where=None, spec: str = "") -> bool:
+    """The "Side by side" box: the date compared with on a second map, left of the date shown, pan and zoom linked."""
+    return bool((where or st).checkbox("Side by side", key="opt_side", disabled=not spec,
+                                       help="Show the date compared with on a second map beside this one; "
+                                            "both follow each other's pan and zoom"))
+
+
 def from_day(spec: str, when: dt.date) -> dt.date | None:
     """The date compared with ``when``, or None (no comparison, or not before ``when``)."""
     return viewstate.compare_date(spec, when)

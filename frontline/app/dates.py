@@ -60,10 +60,11 @@ def _shift(offset) -> None:
 def play_bar():
     """Play/Pause, the speed and the milestone list (a full rerun: they change how the date panel runs).
 
-    Returns the row's column left free for the comparison (:func:`frontline.app.compare.compare_select`).
+    Returns the row's columns left free for the comparison and its side-by-side box (:mod:`frontline.app.compare`).
     """
     on = playing()
-    c_play, c_speed, c_ease, c_compare, c_jump = st.columns([1, 1.6, 0.9, 2.4, 2.6], vertical_alignment="center")
+    c_play, c_speed, c_ease, c_compare, c_side, c_jump = st.columns([1, 1.5, 0.8, 2.2, 1.2, 2.3],
+                                                                     vertical_alignment="center")
     c_play.button("Pause" if on else "Play", icon=":material/pause:" if on else ":material/play_arrow:",
                   on_click=_toggle_play, key="btn_play", width="stretch", type="primary")
     c_speed.selectbox("Play speed", list(PLAY_STEPS), key="opt_speed", label_visibility="collapsed")
@@ -72,7 +73,7 @@ def play_bar():
                      key="opt_milestone", on_change=_jump, placeholder="Jump to a milestone…",
                      label_visibility="collapsed",
                      format_func=lambda lbl: f"{milestones.by_label(lbl).date:%d %b %Y}: {lbl}")
-    return c_compare
+    return c_compare, c_side
 
 
 def tick() -> dt.date:

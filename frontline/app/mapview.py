@@ -85,8 +85,29 @@ def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, windo
                                    change_html), unsafe_allow_html=True)
 
 
+def _same_view(a, b) -> bool:
+    """Two views within ~10 m and at one zoom (maps report their centre with pixel rounding)."""
+    return bool(a and b and a[0] and b[0] and a[1] == b[1] and abs(a[0][0] - b[0][0]) < 1e-4
+                and abs(a[0][1] - b[0][1]) < 1e-4)
+
+
+def _follow(key: str, out) -> bool:
+    """Take a map's view into the shared view if that map moved (its reported view changed since the last
+    run and differs from the shared one); True when the shared view changed."""
+    if not (out and out.get("center") and out.get("zoom")):
+        return False
+    view = ((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
+    if _same_view(st.session_state.get(f"fl_seen_{key}"), view):
+        return False
+    st.session_state[f"fl_seen_{key}"] = view
+    if _same_view(state.get_view(), view):
+        return False
+    state.set_view(*view)
+    return True
+
+
 def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay,
-                    compare_spec: str = "") -> None:
+                    compare_spec: str = "", side: bool = False) -> None:
     """The map of ``when`` (its base never rebuilt, so pan and zoom stay) and the figures beside it; with a
     comparison (``compare_spec``, see :func:`frontline.viewstate.parse_compare_param`) what changed since."""
     model, model_error = _model()
@@ -96,7 +117,15 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
     change = compare.change_for(model, ds.events, since, when) if since is not None else None
     groups = _groups(model, when, window, show_older, ov, shown, since)
     center, zoom = state.get_view()
-    c_map, c_fig = st.columns([4, 1])
+    before_out = None
+    if since is not None and side:  # side by side: the date compared with on its own map, left
+        c_before, c_map, c_fig = st.columns([2, 2, 1])
+        with c_before:
+            before_out = component.map_component(
+                base.live_map, _groups(model, since, window, show_older, ov, None), key="map_before", height=640,
+                layer_control_factory=controls.layer_control, center=center, zoom=zoom, fill_frame=True)
+    else:
+        c_map, c_fig = st.columns([4, 1])
     with c_map:
         _empty_notice(ds, events, when)
         out = component.map_component(base.live_map, groups, key="map", height=640,
@@ -104,8 +133,10 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
                                       preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True)
         if change is not None:
             compare.changed_places(change, ds.places)
-    if out and out.get("center") and out.get("zoom"):
-        state.set_view((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
+    moved = _follow("map", out)
+    moved = _follow("map_before", before_out) or moved
+    if moved and before_out is not None:
+        st.rerun(scope="fragment")  # side by side: the other map follows the one that moved, now
     if out and out.get("place") and out.get("pick") != st.session_state.get("fl_last_pick"):
         st.session_state["fl_last_pick"] = out.get("pick")  # "History of ..." in a popup: the place section shows it
         place_view.pick(str(out["place"]))
