@@ -155,3 +155,16 @@ def run_cli(*argv):
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(argv))
     return code, out.getvalue(), err.getvalue()
+
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def open_map(page, url: str, day: str, query: str = ""):
+    """Open the Map page at ``day`` (plus ``query``, e.g. "&from=2016-01-01"), wait for that date on the map
+    and let the first run's follow-up rerun settle; return the map's frame."""
+    page.goto(f"{url}/?date={day}{query}", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(f'#fl-date-label[data-date="{day}"]').wait_for(timeout=90_000)
+    page.wait_for_timeout(800)
+    return frame

@@ -14,7 +14,7 @@ from frontline.history.change import CONTROLLER_COLUMNS, PLACE_COLUMNS, compare
 from frontline.history.place_history import place_history
 from frontline.history.territory import TerritoryModel
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, open_map, run_cli
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -97,10 +97,7 @@ def test_a_places_history_has_its_holders_contested_spells_and_events(real):
 
 @pytest.mark.browser
 def test_compare_mode_hatches_what_changed_and_lists_the_places(app_url, page):
-    page.goto(app_url + "/?date=2016-12-31&from=2016-01-01", wait_until="domcontentloaded")
-    frame = page.frame_locator(FRAME)
-    frame.locator('#fl-date-label[data-date="2016-12-31"]').wait_for(timeout=90_000)
-    page.wait_for_timeout(800)
+    open_map(page, app_url, "2016-12-31", "&from=2016-01-01")
     changed = page.locator(FRAME).evaluate("f => f.contentWindow.FL.drawn().changed")
     assert 1 in changed or 2 in changed  # ground taken by the Iraqi (2) or Syrian (1) government is hatched
     assert page.get_by_text("Since 1 Jan 2016").count() == 1
@@ -114,10 +111,7 @@ def test_compare_mode_hatches_what_changed_and_lists_the_places(app_url, page):
 
 @pytest.mark.browser
 def test_history_button_in_a_popup_shows_the_places_history(app_url, page):
-    page.goto(app_url + "/?date=2015-05-25", wait_until="domcontentloaded")
-    frame = page.frame_locator(FRAME)
-    frame.locator('#fl-date-label[data-date="2015-05-25"]').wait_for(timeout=90_000)
-    page.wait_for_timeout(800)
+    frame = open_map(page, app_url, "2015-05-25")
     popup = page.locator(FRAME).evaluate("f => f.contentWindow.FL.openEvent('SY-0029')")
     assert popup is not None
     button = frame.locator(".leaflet-popup-content .fl-hist")
@@ -130,9 +124,7 @@ def test_history_button_in_a_popup_shows_the_places_history(app_url, page):
 
 @pytest.mark.browser
 def test_side_by_side_shows_both_dates_and_the_maps_follow_each_others_zoom(app_url, page):
-    page.goto(app_url + "/?date=2016-12-31&from=2016-01-01", wait_until="domcontentloaded")
-    page.frame_locator(FRAME).first.locator('#fl-date-label[data-date="2016-12-31"]').wait_for(timeout=90_000)
-    page.wait_for_timeout(800)
+    open_map(page, app_url, "2016-12-31", "&from=2016-01-01")
     page.get_by_text("Side by side").click()
     page.frame_locator(FRAME).nth(1).locator('#fl-date-label[data-date="2016-12-31"]').wait_for(timeout=30_000)
     left = page.frame_locator(FRAME).nth(0)

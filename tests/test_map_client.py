@@ -23,7 +23,7 @@ from frontline.history.territory import TERRITORY_CLASSES, TerritoryModel
 from frontline.intake.overlay_query import OverlayQuery, cell_degrees
 from frontline.webmap import client, layers, overlay
 
-from conftest import FIXTURES
+from conftest import FIXTURES, open_map
 
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LAEA = pyproj.Transformer.from_crs("EPSG:4326", "+proj=laea +lat_0=34.5 +lon_0=42 +datum=WGS84 +units=m +no_defs",
@@ -243,18 +243,9 @@ def test_the_map_draws_each_dates_zones_with_the_models_figures(app_url, page):
         page.screenshot(path=f"test-artifacts/map-client-{day}.png")
 
 
-def _open_at(page, url: str, day: str):
-    """Open the map at ``day`` and let the first run's follow-up rerun settle; return the map's frame."""
-    page.goto(f"{url}/?date={day}", wait_until="domcontentloaded")
-    frame = page.frame_locator(FRAME)
-    frame.locator(f'#fl-date-label[data-date="{day}"]').wait_for(timeout=90_000)
-    page.wait_for_timeout(800)
-    return frame
-
-
 @pytest.mark.browser
 def test_quick_clicks_on_a_step_button_each_count(app_url, page):
-    frame = _open_at(page, app_url, "2016-03-01")
+    frame = open_map(page, app_url, "2016-03-01")
     button = page.get_by_role("button", name="day ›")
     for _ in range(10):
         button.click()
@@ -266,7 +257,7 @@ def test_quick_clicks_on_a_step_button_each_count(app_url, page):
 
 @pytest.mark.browser
 def test_play_shows_every_step_once_in_order_and_eases_the_territory(app_url, page):
-    _open_at(page, app_url, "2014-06-01")
+    open_map(page, app_url, "2014-06-01")
     page.locator(FRAME).evaluate("""f => { const w = f.contentWindow, el = f.contentDocument.getElementById("fl-date-label");
         w.__seen = []; new w.MutationObserver(() => w.__seen.push(el.getAttribute("data-date"))).observe(el, {attributes: true}); }""")
     page.get_by_role("button", name="Play").click()

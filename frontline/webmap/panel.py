@@ -41,6 +41,12 @@ PANEL_CSS = (
 )
 
 
+def _table(headers: list[str], body: str, cls: str = "fl-recent") -> str:
+    """A table of the panel's style: ``headers`` (HTML) over the rows in ``body``."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
 def _delta(change: float, text: str) -> str:
     """A red pill for ISIS gaining (up), green for losing; nothing for no change."""
     if not round(change):
@@ -82,8 +88,7 @@ def recent_rows_html(points: pd.DataFrame, lo: int, hi: int, limit: int = 8) -> 
         f'<tr><td class="d">{np.datetime64(int(d), "D")}</td><td><b>{p}</b><br>'
         f'<span>{html_text(vocab.EVENT_TYPE_LABELS.get(t, t))}</span></td></tr>'
         for d, p, t in zip(rows["day"], rows["place"], rows["event_type"]))
-    return ('<table class="fl-recent"><thead><tr><th>Date</th><th>Place and type</th></tr></thead>'
-            f"<tbody>{cells}</tbody></table>")
+    return _table(["Date", "Place and type"], cells)
 
 
 def figures_html(when: dt.date, holding: Holding | None, places_held: int | None, n_recent: int, window: int,
@@ -134,9 +139,8 @@ def change_html(change, labels: dict, colors: dict) -> str:
         f'<td class="n">+{r.gained_km2:,.0f}<br>&minus;{r.lost_km2:,.0f}</td>'
         f'<td class="n">+{r.population_gained:,}<br>&minus;{r.population_lost:,}</td></tr>'
         for r in c.itertuples(index=False))
-    return (head + '<table class="fl-recent fl-change"><thead><tr><th>Side</th><th>km² gained / lost</th>'
-            f"<th>people gained / lost</th></tr></thead><tbody>{rows}</tbody></table>"
-            '<p class="fl-note">Hatched on the map: ground that changed hands, in the colour of the side that '
+    return (head + _table(["Side", "km² gained / lost", "people gained / lost"], rows, "fl-recent fl-change")
+            + '<p class="fl-note">Hatched on the map: ground that changed hands, in the colour of the side that '
             "took it. Estimates of the territory model.</p>")
 
 
@@ -151,8 +155,7 @@ def changed_places_html(places: pd.DataFrame, labels: dict | None = None) -> str
         f'<td>{html_text(r.event_id)}<br><span>{html_text(r.confidence)}</span></td>'
         f'<td><span>{html_text(r.source)}</span></td></tr>'
         for r in places.itertuples(index=False))
-    return ('<table class="fl-recent fl-change"><thead><tr><th>Date</th><th>Place</th><th>Event</th><th>Source</th>'
-            f"</tr></thead><tbody>{rows}</tbody></table>")
+    return _table(["Date", "Place", "Event", "Source"], rows, "fl-recent fl-change")
 
 
 def place_history_html(history, labels: dict, colors: dict, event_labels: dict | None = None) -> str:
@@ -187,8 +190,8 @@ def place_history_html(history, labels: dict, colors: dict, event_labels: dict |
         + f'<br><span>{html_text(r.event_id)} &middot; confidence {html_text(r.confidence)}</span></td>'
         f'<td><span>{html_text(r.source)}</span></td></tr>'
         for r in history.events.itertuples(index=False))
-    table = ('<table class="fl-recent fl-change"><thead><tr><th>Date</th><th>Event</th><th>Source</th></tr></thead>'
-             f"<tbody>{rows}</tbody></table>") if rows else '<p class="fl-note">No change of control or fighting recorded.</p>'
+    table = _table(["Date", "Event", "Source"], rows, "fl-recent fl-change") if rows else \
+        '<p class="fl-note">No change of control or fighting recorded.</p>'
     return (f'<div class="fl-panel fl-change"><div class="fl-strip" role="img" aria-label="Holders of '
             f'{html_text(history.name)} over time">{segs}</div><div class="fl-cstrip">{cont}</div>'
             f'<div class="fl-years">{years}</div><p class="fl-note">{legend}'
