@@ -62,7 +62,7 @@ def test_cli_change_prints_json_with_controllers_and_places():
                              "--events", str(FIXTURES / "events.csv"), "--places", str(FIXTURES / "places.csv"))
     assert code == 0, err
     data = json.loads(out)
-    assert set(data) == {"from", "to", "controllers", "places"}
+    assert set(data) == {"controllers", "places"}
     assert {c["controller"] for c in data["controllers"]} >= {"ISIS", "SDF"}
     assert all(set(p) == set(PLACE_COLUMNS) for p in data["places"])
 
@@ -135,3 +135,22 @@ def test_side_by_side_shows_both_dates_and_the_maps_follow_each_others_zoom(app_
             && f[0].contentWindow.map.getZoom() === 7; }""", arg=FRAME, timeout=30_000)
     page.screenshot(path="test-artifacts/side-by-side.png")
     assert not page.console_errors, page.console_errors
+
+
+def test_compare_with_another_date_sets_the_links_from():
+    import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["date"] = "2017-07-10"
+    at.run()
+    at.selectbox(key="opt_compare").set_value("pick").run()
+    at.date_input(key="opt_compare_day").set_value(dt.date(2016, 10, 17)).run()
+    assert not at.exception, at.exception
+    assert at.query_params["from"] == ["2016-10-17"] or at.query_params["from"] == "2016-10-17"
+    panel = next(m.value for m in at.markdown if 'class="fl-panel"' in m.value)
+    assert "<h4>Since 17 Oct 2016</h4>" in panel
+    assert any("changed hands between 17 Oct 2016 and 10 Jul 2017" in e.label for e in at.expander)

@@ -13,6 +13,7 @@ from ..webmap import panel
 from . import cache, state
 
 _NONE = "No comparison"
+_PICK = "pick"
 
 
 def _options(spec: str) -> list[str]:
@@ -21,12 +22,14 @@ def _options(spec: str) -> list[str]:
     out = ["", *viewstate.COMPARE_RELATIVE, *dict.fromkeys(fixed)]
     if spec and spec not in out:
         out.append(spec)
-    return out
+    return [*out, _PICK]
 
 
 def _label(spec: str) -> str:
     if not spec:
         return _NONE
+    if spec == _PICK:
+        return "Changes since another date…"
     if spec in viewstate.COMPARE_RELATIVE:
         return f"Changes since {viewstate.COMPARE_RELATIVE[spec]}"
     named = [m.label for m in milestones.MILESTONES if m.date.isoformat() == spec]
@@ -35,7 +38,15 @@ def _label(spec: str) -> str:
 
 
 def _changed() -> None:
-    state.set_compare(st.session_state.opt_compare or "")
+    choice = st.session_state.opt_compare or ""
+    if choice != _PICK:
+        state.set_compare(choice)
+
+
+def _picked() -> None:
+    day = st.session_state.get("opt_compare_day")
+    if day is not None:
+        state.set_compare(day.isoformat())
 
 
 def compare_select(where=None) -> str:
@@ -43,12 +54,17 @@ def compare_select(where=None) -> str:
     here; returns the ``from`` spec."""
     spec = state.get_compare()
     options = _options(spec)
-    if st.session_state.get("opt_compare") != spec:
+    if st.session_state.get("opt_compare") not in (spec, _PICK):
         st.session_state.opt_compare = spec
-    (where or st).selectbox("Compare with", options, key="opt_compare", on_change=_changed, format_func=_label,
+    box = where or st
+    box.selectbox("Compare with", options, key="opt_compare", on_change=_changed, format_func=_label,
                  label_visibility="collapsed",
                  help="Hatch the ground that changed hands between that date and the date shown, with each side's "
                       "gains and losses beside the map and the places that changed hands under it")
+    if st.session_state.opt_compare == _PICK:
+        lo, hi = viewstate.PERIOD
+        box.date_input("Since", value=None, min_value=lo, max_value=hi, key="opt_compare_day", on_change=_picked,
+                       label_visibility="collapsed", format="YYYY-MM-DD")
     return spec
 
 

@@ -25,7 +25,7 @@ from .timeline import parse_date
 __all__ = ["Change", "compare", "changed_hands", "CONTROLLER_COLUMNS", "PLACE_COLUMNS"]
 
 CONTROLLER_COLUMNS = ["controller", "gained_km2", "lost_km2", "net_km2", "population_gained", "population_lost"]
-PLACE_COLUMNS = ["place_id", "name", "before", "after", "date", "event_id", "source", "confidence"]
+PLACE_COLUMNS = ["place_id", "name", "before", "after", "date", "event_id", "source", "source_url", "confidence"]
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,9 @@ class Change:
     places: pd.DataFrame
 
     def as_dict(self) -> dict:
-        """``{"from", "to", "controllers": [...], "places": [...]}`` (JSON-ready)."""
+        """``{"controllers": [...], "places": [...]}`` (JSON-ready; dates as YYYY-MM-DD)."""
         places = self.places.assign(date=self.places["date"].dt.strftime("%Y-%m-%d"))
-        return {"from": f"{self.start:%Y-%m-%d}", "to": f"{self.end:%Y-%m-%d}",
-                "controllers": self.controllers.round(1).to_dict(orient="records"),
+        return {"controllers": self.controllers.round(1).to_dict(orient="records"),
                 "places": places.to_dict(orient="records")}
 
 
@@ -96,6 +95,8 @@ def compare(model, events: pd.DataFrame, start, end) -> Change:
         "date": pd.to_datetime([last.at[p, "date"] if p in last.index else pd.NaT for p in ids]),
         "event_id": [str(last.at[p, "event_id"]) if p in last.index else "" for p in ids],
         "source": [str(last.at[p, "source"]) if p in last.index else "" for p in ids],
+        "source_url": [str(last.at[p, "source_url"]) if p in last.index and "source_url" in last.columns
+                       and pd.notna(last.at[p, "source_url"]) else "" for p in ids],
         "confidence": [str(last.at[p, "confidence"]) if p in last.index else "" for p in ids],
     }, columns=PLACE_COLUMNS)
     out = out.sort_values(["date", "place_id"], kind="stable").reset_index(drop=True)

@@ -72,7 +72,7 @@ def place_history(places: pd.DataFrame, events: pd.DataFrame, place_id: str) -> 
     if open_at is not None:
         contested.append((open_at, end))
     ends = [s for s, _ in holders[1:]] + [end]
-    cols = ["date", "event_type", "controller_after", "event_id", "source", "confidence"]
+    cols = ["date", "event_type", "controller_after", "event_id", "source", "source_url", "confidence"]
     return PlaceHistory(
         str(place_id), str(row["name"]),
         pd.DataFrame({"start": [s for s, _ in holders], "end": ends, "controller": [c for _, c in holders]}),

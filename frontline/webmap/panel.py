@@ -153,9 +153,22 @@ def changed_places_html(places: pd.DataFrame, labels: dict | None = None) -> str
         f'<tr><td class="d">{"" if pd.isna(r.date) else f"{r.date:%Y-%m-%d}"}</td><td><b>{html_text(r.name)}</b><br>'
         f'<span>{html_text(labels.get(r.before, r.before))} &rarr; {html_text(labels.get(r.after, r.after))}</span></td>'
         f'<td>{html_text(r.event_id)}<br><span>{html_text(r.confidence)}</span></td>'
-        f'<td><span>{html_text(r.source)}</span></td></tr>'
+        f'<td><span>{_sources(r.source, getattr(r, "source_url", ""))}</span></td></tr>'
         for r in places.itertuples(index=False))
     return _table(["Date", "Place", "Event", "Source"], rows, "fl-recent fl-change")
+
+
+def _sources(source: str, urls: str) -> str:
+    """The sources of an event, each outlet a link where it has an address (escaped)."""
+    from ..dataset.sources import event_sources
+
+    out = []
+    for src in event_sources(source, urls or "", ""):
+        label = html_text(src.outlet) + (f", {html_text(src.date)}" if src.date else "")
+        if src.url.lower().startswith(("http://", "https://")):
+            label = f'<a href="{html_text(src.url, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+        out.append(label)
+    return "; ".join(out) or html_text(source)
 
 
 def place_history_html(history, labels: dict, colors: dict, event_labels: dict | None = None) -> str:
@@ -188,7 +201,7 @@ def place_history_html(history, labels: dict, colors: dict, event_labels: dict |
         + (f" &rarr; {html_text(labels.get(r.controller_after, r.controller_after))}"
            if r.event_type == vocab.CONTROL_CHANGE else "")
         + f'<br><span>{html_text(r.event_id)} &middot; confidence {html_text(r.confidence)}</span></td>'
-        f'<td><span>{html_text(r.source)}</span></td></tr>'
+        f'<td><span>{_sources(r.source, getattr(r, "source_url", ""))}</span></td></tr>'
         for r in history.events.itertuples(index=False))
     table = _table(["Date", "Event", "Source"], rows, "fl-recent fl-change") if rows else \
         '<p class="fl-note">No change of control or fighting recorded.</p>'
