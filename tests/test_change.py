@@ -116,6 +116,7 @@ def test_history_button_in_a_popup_shows_the_places_history(app_url, page):
     assert popup is not None
     button = frame.locator(".leaflet-popup-content .fl-hist")
     button.wait_for(timeout=10_000)
+    page.wait_for_timeout(1000)  # opening the popup panned the map: let the map report its new view first, as a person would
     button.click()
     page.get_by_role("img", name="Holders of Palmyra over time").wait_for(timeout=30_000)
     page.screenshot(path="test-artifacts/place-history-palmyra.png")

@@ -269,13 +269,32 @@
     }).catch(report);
   }
 
-  /* Show a place's history on the page: sent to the app as the map component's value (a new nonce each time). */
-  var picks = 0;
-  FL.pickPlace = function (placeId) {
-    var g = window.__GLOBAL_DATA__, value = Object.assign({}, (g && g.previous_data) || {}, {place: placeId, pick: ++picks});
+  /* Messages to the app ride on the map component's value. The component also sends that value when the map
+     moves (its view), which would drop them: for a few seconds every value sent carries them too (each has its
+     own counter, so the app acts on it once). */
+  var extras = {};
+  function tell(fields, keepMs) {
+    var S = window.Streamlit;
+    if (!S) return;
+    if (!S.__flWrapped) {
+      var send = S.setComponentValue;
+      S.setComponentValue = function (v) {
+        var now = performance.now(), out = Object.assign({}, v);
+        Object.keys(extras).forEach(function (k) { if (extras[k].until > now) out[k] = extras[k].value; else delete extras[k]; });
+        return send.call(S, out);
+      };
+      S.__flWrapped = true;
+    }
+    var until = performance.now() + keepMs;
+    Object.keys(fields).forEach(function (k) { extras[k] = {value: fields[k], until: until}; });
+    var g = window.__GLOBAL_DATA__, value = Object.assign({}, (g && g.previous_data) || {}, fields);
     if (g) g.previous_data = value;
-    if (window.Streamlit) window.Streamlit.setComponentValue(value);
-  };
+    S.setComponentValue(value);
+  }
+
+  /* Show a place's history on the page (a new counter each time). */
+  var picks = 0;
+  FL.pickPlace = function (placeId) { tell({place: placeId, pick: ++picks}, 3000); };
 
   function date(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
 
@@ -334,10 +353,7 @@
     var wait = Math.max(0, st.play.tick_ms - (performance.now() - lastAck));
     setTimeout(function () {
       lastAck = performance.now();
-      var g = window.__GLOBAL_DATA__, value = Object.assign({}, (g && g.previous_data) || {},
-                                                            {drawn: st.stamp.iso, ack: ++acks});
-      if (g) g.previous_data = value;
-      if (window.Streamlit) window.Streamlit.setComponentValue(value);
+      tell({drawn: st.stamp.iso, ack: ++acks}, 1000);
     }, wait);
   }
 

@@ -166,6 +166,9 @@ def _map_legend_html() -> str:
     rows.append(swatch("#f4c7df", vocab.CONTESTED_COLOR, dashed=True) + "Contested (outline: its holder keeps it)")
     rows.append(swatch("#d9d9d9", "#d9d9d9") + "Lighter: inferred (roads, rivers, land between one side's places)")
     rows.append(swatch("transparent", "#bbbbbb") + "No colour: not assigned (between the sides, or far from any place)")
+    rows.append('<span class="fl-sw" style="background:repeating-linear-gradient(45deg,#0072B2 0 2px,transparent 2px 4px);'
+                'border-color:#666"></span>Hatched (when comparing): changed hands since the other date, in the colour '
+                "of the side that took it")
     events = [swatch(s["fillColor"], s["color"], dashed="dashArray" in s, round_=True)
               + html_text(vocab.EVENT_TYPE_LABELS.get(t, t)) for t, s in EVENT_STYLE.items()]
     return ("<details><summary>Legend</summary><b>Territory</b><div class='fl-cols'>" + "<br>".join(rows)
