@@ -184,53 +184,43 @@ def _published(url: str) -> bool:
     return (client.DATA_DIR / url.rsplit("/", 1)[-1]).exists()
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _territory_url(_model, model_id: int) -> str:
-    from ..webmap import client
-
-    return client.publish(_model.atoms().payload(), "territory")
+def _forget(key: tuple) -> None:
+    with _MEMO_LOCK:
+        _MEMO.pop(key, None)
 
 
 def territory_url(model) -> str:
     """The URL of ``model``'s atoms file (written on first use, again if someone removed it)."""
-    url = _memo(("territory_url", id(model)), lambda: _territory_url(model, id(model)))
-    if not _published(url):
-        _territory_url.clear()
-        url = _territory_url(model, id(model))
-        with _MEMO_LOCK:
-            _MEMO[("territory_url", id(model))] = url
-    return url
+    from ..webmap import client
+
+    key = ("territory_url", id(model))
+    found = _memo(key, lambda: (model, client.publish(model.atoms().payload(), "territory")))
+    if found[0] is not model or not _published(found[1]):  # another model at a reused id, or the file removed
+        _forget(key)
+        found = _memo(key, lambda: (model, client.publish(model.atoms().payload(), "territory")))
+    return found[1]
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
 def _events_file(events_path: str, places_path: str, stamp: tuple) -> tuple[str, np.ndarray]:
     from ..webmap import client
 
-    _, points = _event_points(events_path, places_path, stamp, repr(EventFilter()), EventFilter())
+    _, points = event_points(EventFilter(), events_path, places_path)
     return client.publish(client.events_payload(points), "events"), points["event_id"].to_numpy(dtype=object)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _mask(events_path: str, places_path: str, stamp: tuple, filter_key: str, _f: EventFilter) -> str | None:
-    from ..webmap import client
-
-    _, all_ids = _events_file(events_path, places_path, stamp)
-    events, _ = _event_points(events_path, places_path, stamp, filter_key, _f)
-    return client.filter_mask(all_ids, events["event_id"].astype(str))
 
 
 def events_file(f: EventFilter, events_path=None, places_path=None) -> tuple[str, str | None]:
     """``(URL of the file of every event, filter mask of f)`` (see :func:`frontline.webmap.client.filter_mask`)."""
+    from ..webmap import client
+
     events_path, places_path = _paths(events_path, places_path)
-    stamp = (_mtime(events_path), _mtime(places_path))
-    args = (str(events_path), str(places_path), stamp)
-    url, _ = _memo(("events_file", *args), lambda: _events_file(*args))
-    if not _published(url):
-        _events_file.clear()
-        url, _ = found = _events_file(*args)
-        with _MEMO_LOCK:
-            _MEMO[("events_file", *args)] = found
-    return url, _memo(("mask", *args, repr(f)), lambda: _mask(*args, repr(f), f))
+    args = (str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+    key = ("events_file", *args)
+    url, ids = _memo(key, lambda: _events_file(*args))
+    if not _published(url):  # someone removed static/data: write it again
+        _forget(key)
+        url, ids = _memo(key, lambda: _events_file(*args))
+    kept = lambda: client.filter_mask(ids, event_points(f, events_path, places_path)[0]["event_id"].astype(str))  # noqa: E731
+    return url, _memo(("mask", *args, repr(f)), kept)
 
 
 # --- Compare mode -------------------------------------------------------------------------
@@ -239,8 +229,6 @@ def change(model, events, start, end):
     """:func:`frontline.history.change.compare` of two dates, remembered per pair of territory states (the
     figures and the places that changed hands only differ when a state does)."""
     import dataclasses
-
-    import pandas as pd
 
     from ..history.change import compare
 

@@ -10,7 +10,7 @@ from .. import viewstate
 from ..dataset import milestones
 from ..history.change import Change
 from ..webmap import panel
-from . import cache, state
+from . import state
 
 _NONE = "No comparison"
 _PICK = "pick"
@@ -75,12 +75,7 @@ def side_by_side(where=None, spec: str = "") -> bool:
                                             "both follow each other's pan and zoom"))
 
 
-def from_day(spec: str, when: dt.date) -> dt.date | None:
-    """The date compared with ``when``, or None (no comparison, or not before ``when``)."""
-    return viewstate.compare_date(spec, when)
-
-
-def changed_places(change: Change, places) -> None:
+def changed_places(change: Change) -> None:
     """Under the map: the places that changed hands between the two dates, each with its event and source."""
     n = len(change.places)
     title = (f"{n} place{'' if n == 1 else 's'} changed hands between {change.start:%d %b %Y} "
@@ -88,7 +83,3 @@ def changed_places(change: Change, places) -> None:
     with st.expander(title, expanded=False):
         st.markdown(panel.changed_places_html(change.places), unsafe_allow_html=True)
 
-
-def change_for(model, events, start: dt.date, end: dt.date) -> Change:
-    """The change between two dates (cached per pair of territory states)."""
-    return cache.change(model, events, start, end)

@@ -44,13 +44,6 @@ def _base_version() -> str:
     return digest.hexdigest()
 
 
-@st.cache_resource(show_spinner=False)
-def _base_parts(factory_name: str, group_names: tuple[str, ...], key: str, preload_names: tuple[str, ...],
-                _factory, _control_factory, _preload) -> dict:
-    return _base_parts_disk(factory_name, group_names, key, preload_names, _base_version(),
-                            _factory, _control_factory, _preload)
-
-
 @st.cache_data(show_spinner=False, persist="disk", max_entries=32)
 def _base_parts_disk(factory_name: str, group_names: tuple[str, ...], key: str, preload_names: tuple[str, ...],
                      version: str, _factory, _control_factory, _preload) -> dict:
@@ -142,8 +135,9 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     preload = tuple(preload)
     base_key = (f"{base_factory.__module__}.{base_factory.__qualname__}", names, key, tuple(type(el).__name__ for el in preload))
     parts = _BASE.get(base_key)
-    if parts is None:  # a Streamlit cache hit costs ~1 ms of hashing: remembered here after the first
-        parts = _BASE[base_key] = _base_parts(*base_key, base_factory, layer_control_factory, preload)
+    if parts is None:  # once per process (a Streamlit cache hit would cost ~1 ms of hashing on every move)
+        parts = _BASE[base_key] = _base_parts_disk(*base_key, _base_version(), base_factory, layer_control_factory,
+                                                   preload)
     if not all((client.DATA_DIR / url.rsplit("/", 1)[-1]).exists() for url in parts.get("files", ())):
         base_factory()  # someone removed static/data: building the map publishes its files again (same names)
     scripts = []

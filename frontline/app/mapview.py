@@ -12,7 +12,7 @@ from ..history import figures
 from ..history.filters import describe_filters
 from ..safety import md_text
 from ..webmap import base, client, controls, layers, overlay, panel
-from .. import vocab
+from .. import viewstate, vocab
 from . import cache, compare, component, dates, place_view, sidebar, state
 
 #: The map fills the window below the date controls (never under 460 px): the height is set on the
@@ -42,9 +42,10 @@ def _groups(model, when: dt.date, window: int, show_older: bool, ov: sidebar.Ove
         atoms_url = cache.territory_url(model)
         state_day = model.details_on(when)
         ease = dates.easing()
+        labels = model.labels_on(when)
         before = model.labels_on(since) if since is not None else None  # compare mode: hatch what changed hands
-        territory = ("Territory", f"{atoms_url}|{model.labels_on(when)}|{id(state_day)}|{ease}|{before}",
-                     lambda: client.territory_call(atoms_url, model.labels_on(when), state_day, ease, before))
+        territory = ("Territory", f"{atoms_url}|{labels}|{id(state_day)}|{ease}|{before}",
+                     lambda: client.territory_call(atoms_url, labels, state_day, ease, before))
     else:
         territory = ("Places", None, lambda: layers.places_layer(cache.timeline().control_at(when)))
     events_url, mask = cache.events_file(state.get_filters())
@@ -113,8 +114,8 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
     model, model_error = _model()
     events, points = cache.event_points(state.get_filters())
     shown = ov.window(when, state.get_view()) if ov.path is not None else None  # one DuckDB query per move
-    since = compare.from_day(compare_spec, when) if model is not None else None
-    change = compare.change_for(model, ds.events, since, when) if since is not None else None
+    since = viewstate.compare_date(compare_spec, when) if model is not None else None
+    change = cache.change(model, ds.events, since, when) if since is not None else None
     groups = _groups(model, when, window, show_older, ov, shown, since)
     center, zoom = state.get_view()
     before_out = None
@@ -132,7 +133,7 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
                                       layer_control_factory=controls.layer_control, center=center, zoom=zoom,
                                       preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True)
         if change is not None:
-            compare.changed_places(change, ds.places)
+            compare.changed_places(change)
     moved = _follow("map", out)
     moved = _follow("map_before", before_out) or moved
     if moved and before_out is not None:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import vocab
 
-__all__ = ["Holding", "isis_holding", "recent_events", "events_notice"]
+__all__ = ["Holding", "isis_holding", "events_notice"]
 
 
 @dataclass(frozen=True)
@@ -44,20 +44,6 @@ def isis_holding(model, when, days: int = 30) -> Holding:
                    float(now["area_km2"] - then["area_km2"]), int(now["population"] - then["population"]),
                    int(now["places"] - then["places"]), days,
                    float(now.get("contested_km2", 0.0)), float(now.get("inferred_km2", 0.0)))
-
-
-def recent_events(events: pd.DataFrame, when, window_days: int) -> pd.DataFrame:
-    """Events of the ``window_days`` days up to and including ``when``.
-
-    >>> ev = pd.DataFrame({"date": pd.to_datetime(["2015-05-01", "2015-05-21", "2015-06-02"])})
-    >>> list(recent_events(ev, "2015-06-01", 30)["date"].dt.day)
-    [21]
-    >>> len(recent_events(ev.iloc[0:0], "2015-06-01", 30))
-    0
-    """
-    end = pd.Timestamp(when)
-    lo = end - pd.Timedelta(days=window_days - 1)
-    return events[(events["date"] >= lo) & (events["date"] <= end)]
 
 
 def events_notice(matching: pd.DataFrame, when, total: int, described: str = "") -> str | None:

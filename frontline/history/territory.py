@@ -267,6 +267,7 @@ class TerritoryModel:
         self._tile_parts: dict[tuple, np.ndarray] = {}
         self._atoms = None
         self._details_by_day: dict[int, pd.DataFrame] = {}
+        self._isis_rows: dict[int, dict] = {}
 
     def neighbours_of(self, place_id: str) -> list[str]:
         """The places whose cells share an edge with ``place_id``'s cell, sorted (one per cell).
@@ -462,11 +463,10 @@ class TerritoryModel:
     def isis_row(self, when) -> dict:
         """ISIS's :data:`DETAIL_COLUMNS` on ``when`` as a dict (a lookup per change date, for the figures panel)."""
         day = self._state_day(when)
-        rows = self.__dict__.setdefault("_isis_rows", {})
-        hit = rows.get(day)
+        hit = self._isis_rows.get(day)
         if hit is None:
             d = self.details_on(when)
-            hit = rows[day] = d.iloc[int(np.flatnonzero(d["controller"].to_numpy(dtype=object) == "ISIS")[0])].to_dict()
+            hit = self._isis_rows[day] = d.iloc[int(np.flatnonzero(d["controller"].to_numpy(dtype=object) == "ISIS")[0])].to_dict()
         return hit
 
     def _blocks(self) -> np.ndarray:

@@ -203,10 +203,8 @@ def territory_call(atoms_url: str, labels: str, details: pd.DataFrame, ease: boo
             inferred_tips[str(i)] = (f"Inferred: {html_text(vocab.CONTROLLER_LABELS[cls])}: inferred (roads, rivers and "
                                      f"land between its places)<br><b>Area</b> {r.inferred_km2:,.0f} km²")
     c = rows.loc[CONTESTED]
-    from ..history.territory import TERRITORY_CLASSES as _CLASSES
-
     state = {"url": atoms_url, "labels": labels, "zones": zones, "smooth": 0.5, "ease": bool(ease),
-             "before": before, "colors": [TERRITORY_COLORS[c] for c in _CLASSES] if before else None,
+             "before": before, "colors": [TERRITORY_COLORS[c] for c in TERRITORY_CLASSES] if before else None,
              "inferred": {"style": INFERRED_STYLE, "tips": inferred_tips},
              "contested": {"style": {"color": TERRITORY_COLORS[CONTESTED], "fillColor": TERRITORY_COLORS[CONTESTED],
                                      **TERRITORY_STYLE[CONTESTED]},

@@ -6,7 +6,6 @@ import html
 
 import folium
 import folium.plugins
-import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
