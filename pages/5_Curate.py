@@ -3,14 +3,18 @@
 import streamlit as st
 
 from frontline import config
-from frontline.app import banner, cache, curate_form, nav
+from frontline.app import access, banner, cache, curate_form, nav
 
 nav.page_setup("Frontline: Curate")
+st.title("Curate")
+curator = access.curator()  # read-only unless curation is on, and then only for a known curator
+if curator is None:
+    st.stop()
 banner.data_banner(cache.dataset())
-st.title("Add an event")
+st.header("Add an event", anchor=False)
 st.caption(f"The event is checked with the rules of `python -m frontline validate` and inserted in date order "
            f"into `{config.EVENTS_PATH}` as one new line; no other line changes.")
-curate_form.event_form()
+curate_form.event_form(curator)
 curate_form.event_review()
 
 st.divider()
@@ -18,5 +22,5 @@ st.header("Add a place", anchor=False)
 st.caption(f"For a place the gazetteer lacks. The place_id is a slug of the name; the row is checked with the rules "
            f"of `python -m frontline validate` and inserted in country, then place_id order into "
            f"`{config.PLACES_PATH}` as one new line; no other line changes.")
-curate_form.place_form()
+curate_form.place_form(curator)
 curate_form.place_review()

@@ -45,6 +45,22 @@ def copy_data(folder: Path, tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
+def curation_local(monkeypatch):
+    """Curation on, for a server that only listens on loopback (AppTest runs the page in this process)."""
+    from streamlit import config as st_config
+
+    monkeypatch.setenv("FRONTLINE_CURATION", "on")
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "127.0.0.1")
+    yield
+    st_config.set_option("server.address", before)
+
+
+#: Environment for a served app whose Curate page may write (its data files must be copies).
+CURATION_ON = {"FRONTLINE_CURATION": "on"}
+
+
+@pytest.fixture
 def data_copy(tmp_path):
     """Copies of the fixture files in a temporary folder, to break in a test."""
     return copy_data(FIXTURES, tmp_path)
@@ -56,13 +72,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(script: str = "dashboard.py", env: dict | None = None, timeout: float = 60):
+def start_app(script: str = "dashboard.py", env: dict | None = None, timeout: float = 60, port: int | None = None,
+              args: tuple[str, ...] = ()):
     """Run ``streamlit run`` on a free loopback port; wait for /_stcore/health (no fixed sleep)."""
-    port = free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
+         "--browser.gatherUsageStats", "false", *args],
         cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

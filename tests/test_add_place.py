@@ -18,6 +18,7 @@ from frontline.cli import build_parser
 from frontline.intake.gazetteer import load_places
 from frontline.errors import DataError, GeocodingError
 from frontline.intake.geocode import Geocoder
+from frontline.serving import local_curator
 from frontline.dataset.validate import check_places
 
 #: A small gazetteer sorted by country then place_id, with a quoted note spanning two lines.
@@ -176,7 +177,7 @@ def test_add_place_help_ends_with_an_example():
                           "--admin1 'Dayr Az Zawr' --kind town --controller-2014 SYRIAN_OPPOSITION --geocode"]
 
 
-def test_curate_page_adds_a_place_typed_in_with_a_warning_for_a_near_one(places_copy, monkeypatch):
+def test_curate_page_adds_a_place_typed_in_with_a_warning_for_a_near_one(places_copy, monkeypatch, curation_local):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setattr(config, "PLACES_PATH", places_copy)
@@ -199,5 +200,6 @@ def test_curate_page_adds_a_place_typed_in_with_a_warning_for_a_near_one(places_
     next(b for b in at.button if b.label == "Add to places.csv").click().run()
     assert [shown(s.value) for s in at.success] == [f"Added baghuz-tahtani at line 7 of {places_copy}. "
                                              "Events can now be added there."]
-    added = "baghuz-tahtani,Baghuz Tahtani,,34.46,40.94,SY,,village,,,SYRIAN_OPPOSITION,entered by the analyst,\n"
+    curator = local_curator().label()  # curation on loopback: the row records the local user
+    added = f"baghuz-tahtani,Baghuz Tahtani,,34.46,40.94,SY,,village,,,SYRIAN_OPPOSITION,entered by the analyst,Added by {curator}.\n"
     assert places_copy.read_bytes().replace(added.encode(), b"", 1) == before

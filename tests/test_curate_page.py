@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, copy_data, start_app
+from conftest import ARTIFACTS, CURATION_ON, copy_data, start_app
 
 INTAKE = Path(__file__).resolve().parent / "fixtures" / "intake"
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def curate_app(tmp_path):
     ev, pl = copy_data(INTAKE, tmp_path)
     env = {"FRONTLINE_EVENTS": str(ev), "FRONTLINE_PLACES": str(pl), "FRONTLINE_NOMINATIM_DOMAIN": "127.0.0.1:9",
-           "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json")}
+           "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json"), **CURATION_ON}
     proc, url = start_app("pages/5_Curate.py", env=env)
     yield url, ev
     proc.terminate()

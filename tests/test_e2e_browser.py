@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, FIXTURES, copy_data, start_app
+from conftest import ARTIFACTS, CURATION_ON, FIXTURES, copy_data, start_app
 from frontline import config
 from frontline.dataset.load import load
 from test_curate_page import BAGHUZ_SUMMARY, fill_baghuz_event
@@ -35,7 +35,7 @@ def intake_app(tmp_path):
     """The whole dashboard on a copy of the intake fixture data; Nominatim pointed at a closed local port."""
     ev, pl = copy_data(FIXTURES / "intake", tmp_path)
     env = {"FRONTLINE_EVENTS": str(ev), "FRONTLINE_PLACES": str(pl), "FRONTLINE_NOMINATIM_DOMAIN": "127.0.0.1:9",
-           "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json")}
+           "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json"), **CURATION_ON}
     proc, url = start_app(env=env)
     yield url, ev
     proc.terminate()

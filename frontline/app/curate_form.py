@@ -20,6 +20,7 @@ from ..intake import csvstore, gazetteer
 from ..intake import events as curate
 from ..intake import places as curate_place
 from ..safety import md_text
+from ..serving import Curator
 from . import cache
 
 
@@ -79,8 +80,8 @@ def _start(key: str) -> None:
         st.session_state.pop(f"{key}_{suffix}", None)
 
 
-def event_form() -> None:
-    """The "Add an event" form; a checked row becomes the pending event."""
+def event_form(curator: Curator) -> None:
+    """The "Add an event" form; a checked row becomes the pending event, its notes naming ``curator``."""
     geocoder = cache.geocoder(config.PLACES_PATH, offline=True)
     with st.form("curate_event"):
         c1, c2, c3 = st.columns([3, 1, 1])
@@ -114,7 +115,8 @@ def event_form() -> None:
         return
     digest = csvstore.digest(config.EVENTS_PATH)  # the version the row is checked against
     row = curate.build_row(place, date=when, event_type=event_type, actors=actors, controller_after=controller_after,
-                           summary=summary, source=source, source_url=source_url, confidence=confidence, notes=notes,
+                           summary=summary, source=source, source_url=source_url, confidence=confidence,
+                           notes=curator.stamp(notes),
                            existing_ids=curate.event_ids(config.EVENTS_PATH), source_type=source_type)
     st.session_state.curate_pending = Pending(
         row, digest, curate.check_row(row, config.EVENTS_PATH, config.PLACES_PATH, auto_id=True),
@@ -134,8 +136,8 @@ def event_review() -> None:
            "It is a different event: add it anyway", "Add to events.csv", save_event, " It is on the map from its date.")
 
 
-def place_form() -> None:
-    """The "Add a place" form; a checked row becomes the pending place."""
+def place_form(curator: Curator) -> None:
+    """The "Add a place" form; a checked row becomes the pending place, its notes naming ``curator``."""
     with st.form("curate_place"):
         c1, c2 = st.columns([1, 2])
         p_name = c1.text_input("Name", placeholder="common English name, e.g. Hajin", key="place_name")
@@ -180,7 +182,7 @@ def place_form() -> None:
     row = curate_place.build_place_row(name=p_name, aliases=p_aliases, country=p_country, admin1=p_admin1,
                                        kind=p_kind, controller_2014=p_ctrl, lat=lat, lon=lon,
                                        coord_source=coord_source, population=p_pop,
-                                       population_source=p_pop_source, notes=p_notes)
+                                       population_source=p_pop_source, notes=curator.stamp(p_notes))
     near = [{"place_id": o["place_id"], "name": o["name"], "aliases": o["aliases"], "km": round(km, 1)}
             for o, km in curate_place.nearby_places(row, config.PLACES_PATH)]
     st.session_state.place_pending = Pending(row, digest, curate_place.check_place(row, config.PLACES_PATH), near,

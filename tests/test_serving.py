@@ -1,0 +1,147 @@
+"""Serving a team: the atlas is read-only by default, curators log in, and the curator lands on the new row.
+
+The login runs end to end in Chromium against a local OpenID Connect provider (``oidc-provider-mock``,
+started by the test on loopback); no external service is contacted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import secrets
+from pathlib import Path
+
+import pytest
+
+from conftest import ARTIFACTS, FIXTURES, copy_data, free_port, shown, start_app
+from frontline import config, serving
+
+ROOT = Path(__file__).resolve().parent.parent
+CURATE = str(ROOT / "pages" / "5_Curate.py")
+
+
+# --- the rule ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("on, auth, address, expected", [
+    (False, True, "127.0.0.1", serving.Access.OFF),
+    (True, True, "0.0.0.0", serving.Access.LOGIN),
+    (True, True, "127.0.0.1", serving.Access.LOGIN),
+    (True, False, "127.0.0.1", serving.Access.LOCAL),
+    (True, False, "::1", serving.Access.LOCAL),
+    (True, False, "0.0.0.0", serving.Access.REFUSED),
+    (True, False, None, serving.Access.REFUSED),  # unset: Streamlit listens on every interface
+    (True, False, "192.168.1.20", serving.Access.REFUSED),
+])
+def test_who_may_curate_follows_the_setting_the_login_and_the_address(on, auth, address, expected):
+    assert serving.access(on, auth, address) is expected
+
+
+def test_the_environment_variable_wins_over_the_secrets_file():
+    assert not serving.curation_on({"FRONTLINE_CURATION": "off"}, {"frontline": {"curation": True}})
+    assert serving.curation_on({"FRONTLINE_CURATION": "ON"}, {})
+    assert serving.curation_on({}, {"frontline": {"curation": "true"}})
+    assert not serving.curation_on({}, {"frontline": {"curation": "maybe"}})
+
+
+def test_the_curator_is_appended_to_the_notes_of_the_row():
+    alice = serving.curator_from_claims({"sub": "a1", "email": "alice@example.com", "name": "Alice"})
+    assert alice.stamp("Sources disagree on the day.") == "Sources disagree on the day. Added by Alice <alice@example.com>."
+    assert alice.stamp("") == "Added by Alice <alice@example.com>."
+    assert serving.curator_from_claims({"sub": "x9"}).label() == "x9"
+    assert serving.curator_from_claims({}) is None
+
+
+# --- the Curate page (AppTest) -------------------------------------------------------------------------
+
+def _curate_page(monkeypatch, events, places):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(config, "EVENTS_PATH", events)
+    monkeypatch.setattr(config, "PLACES_PATH", places)
+    return AppTest.from_file(CURATE, default_timeout=60).run()
+
+
+def test_the_curate_page_is_read_only_by_default(monkeypatch, data_copy):
+    monkeypatch.delenv("FRONTLINE_CURATION", raising=False)
+    at = _curate_page(monkeypatch, *data_copy)
+    assert not at.exception
+    assert at.info[0].value.startswith("**Curation is off on this server**")
+    assert not at.button and not at.text_input  # no form, no button: nothing can be written
+    assert data_copy[0].read_bytes() == (FIXTURES / "events.csv").read_bytes()
+
+
+def test_curation_on_a_server_open_to_the_network_without_a_login_is_refused(monkeypatch, data_copy):
+    from streamlit import config as st_config
+
+    monkeypatch.setenv("FRONTLINE_CURATION", "on")
+    before = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    try:
+        at = _curate_page(monkeypatch, *data_copy)
+    finally:
+        st_config.set_option("server.address", before)
+    assert not at.exception
+    assert "has no login configured" in at.error[0].value
+    assert not at.button and not at.text_input
+
+
+def test_curation_on_loopback_names_the_local_user(monkeypatch, data_copy, curation_local):
+    at = _curate_page(monkeypatch, *data_copy)
+    assert not at.exception
+    assert f"Curating as {serving.local_curator().label()}" in shown(at.caption[0].value)
+    assert any(b.label == "Check the event" for b in at.button)
+
+
+# --- end to end: a login against a local OpenID Connect provider, then one new row naming the curator ---
+
+@pytest.fixture
+def oidc_provider():
+    """A local OpenID Connect provider with one predefined user (one click on its form)."""
+    import oidc_provider_mock
+
+    alice = oidc_provider_mock.User(sub="alice", claims={"email": "alice@example.com", "name": "Alice Analyst"})
+    with oidc_provider_mock.run_server_in_thread(user_claims=[alice]) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
+
+
+@pytest.fixture
+def login_app(tmp_path, oidc_provider):
+    """The Curate page on copies of the data, with curation on and a login through the local provider."""
+    ev, pl = copy_data(FIXTURES / "intake", tmp_path)
+    port = free_port()
+    secrets_file = tmp_path / "secrets.toml"
+    secrets_file.write_text(
+        "[frontline]\ncuration = true\n\n[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(16)}"\n'
+        'client_id = "frontline"\nclient_secret = "test-secret"\n'
+        f'server_metadata_url = "{oidc_provider}/.well-known/openid-configuration"\n', encoding="utf-8")
+    env = {"FRONTLINE_EVENTS": str(ev), "FRONTLINE_PLACES": str(pl), "FRONTLINE_NOMINATIM_DOMAIN": "127.0.0.1:9",
+           "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json")}
+    proc, url = start_app("pages/5_Curate.py", env=env, port=port, args=("--secrets.files", str(secrets_file)))
+    yield url, ev
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.mark.browser
+def test_a_curator_logs_in_and_the_new_row_records_who_added_it(login_app, page):
+    from test_curate_page import BAGHUZ_SUMMARY, fill_baghuz_event
+
+    url, ev = login_app
+    original = ev.read_text(encoding="utf-8").splitlines()
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_text("Curators log in.").wait_for(timeout=30_000)
+    assert page.get_by_role("button", name="Check the event").count() == 0  # no form before the login
+    page.get_by_role("button", name="Log in to curate").click()
+
+    page.get_by_role("button", name="alice").click()  # the provider's form: the predefined user
+    page.get_by_text("Logged in as Alice Analyst").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "curate-logged-in.png"))
+
+    fill_baghuz_event(page)
+    page.get_by_role("button", name="Add to events.csv").click()
+    page.get_by_text(re.compile(r"Added SY-\d+ at line \d+")).wait_for(timeout=20_000)
+    added = [d[2:] for d in difflib.ndiff(original, ev.read_text(encoding="utf-8").splitlines()) if d[:2] in ("+ ", "- ")]
+    assert len(added) == 1 and BAGHUZ_SUMMARY in added[0]
+    assert ",medium,Added by Alice Analyst <alice@example.com>.," in added[0]  # the notes column names the curator
