@@ -5,6 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# Loopback only unless told otherwise: `make run HOST=0.0.0.0 ALLOWED_HOSTS=atlas.example.org`
+HOST   ?= 127.0.0.1
+# Host names a browser may use besides localhost (.streamlit/config.toml), comma-separated
+ALLOWED_HOSTS ?=
+comma := ,
+HOST_FLAGS = $(if $(ALLOWED_HOSTS),$(foreach h,localhost 127.0.0.1 $(subst $(comma), ,$(ALLOWED_HOSTS)),--server.allowedHosts $(h)))
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test setup assets browser bench validate clean help
@@ -15,7 +21,7 @@ help:
 	@echo "make bench  - run the benchmarks in bench/"
 
 run: setup
-	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.headless true
+	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address $(HOST) --server.headless true $(HOST_FLAGS)
 
 test: setup $(VENV)/.dev browser
 	$(PY) -m pytest

@@ -145,3 +145,52 @@ def test_a_curator_logs_in_and_the_new_row_records_who_added_it(login_app, page)
     added = [d[2:] for d in difflib.ndiff(original, ev.read_text(encoding="utf-8").splitlines()) if d[:2] in ("+ ", "- ")]
     assert len(added) == 1 and BAGHUZ_SUMMARY in added[0]
     assert ",medium,Added by Alice Analyst <alice@example.com>.," in added[0]  # the notes column names the curator
+
+
+# --- safe server defaults (.streamlit/config.toml, make run) -------------------------------------------
+
+def _websocket_status(url: str, host: str) -> int:
+    """The HTTP status of a WebSocket upgrade to the app's stream, sent with ``host`` as Host and Origin."""
+    import base64
+    import os
+    import socket
+
+    port = int(url.rsplit(":", 1)[1])
+    request = (f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nOrigin: http://{host}:{port}\r\n"
+               "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+               f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\n"
+               "Sec-WebSocket-Protocol: streamlit\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(request.encode())
+        return int(s.recv(1024).split(b" ", 2)[1])
+
+
+def test_a_websocket_from_a_foreign_host_name_is_refused(app_url):
+    assert _websocket_status(app_url, "127.0.0.1") == 101
+    assert _websocket_status(app_url, "localhost") == 101
+    assert _websocket_status(app_url, "evil.example") != 101  # DNS rebinding: Host and Origin both evil.example
+
+
+def test_make_run_listens_on_loopback_unless_told_otherwise():
+    import subprocess
+
+    dry = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "--server.address 127.0.0.1" in dry.splitlines()[-1]
+    dry = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0", "ALLOWED_HOSTS=atlas.example.org"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.splitlines()[-1]
+    assert "--server.address 0.0.0.0" in dry and "--server.allowedHosts atlas.example.org" in dry
+
+
+@pytest.mark.browser
+def test_visitors_see_no_traceback_or_server_path(tmp_path, page):
+    script = ROOT / "tests" / "fixtures" / "failing_page.py"
+    proc, url = start_app(str(script))
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.locator("[data-testid='stException'], [data-testid='stAlert']").first.wait_for(timeout=30_000)
+        shown_text = page.locator("[data-testid='stMain']").inner_text()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert "Traceback" not in shown_text and "/work" not in shown_text and str(ROOT) not in shown_text
+    assert "secret-path" not in shown_text
