@@ -13,17 +13,25 @@ comma := ,
 HOST_FLAGS = $(if $(ALLOWED_HOSTS),$(foreach h,localhost 127.0.0.1 $(subst $(comma), ,$(ALLOWED_HOSTS)),--server.allowedHosts $(h)))
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup assets browser bench validate clean help
+.PHONY: run serve-team test setup assets browser nginx bench validate clean help
 
 help:
 	@echo "make run    - set up and serve the dashboard on http://localhost:$(PORT)"
+	@echo "make serve-team - N Streamlit processes behind nginx on TEAM_PORT (N=2 TEAM_PORT=8080 HOST=127.0.0.1)"
 	@echo "make test   - set up (with test tools and Chromium) and run every test"
 	@echo "make bench  - run the benchmarks in bench/"
 
 run: setup
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address $(HOST) --server.headless true $(HOST_FLAGS)
 
-test: setup $(VENV)/.dev browser
+# A team: N processes behind Debian's nginx on one port (frontline/team.py, deploy/nginx.conf.template).
+N ?= 2
+TEAM_PORT ?= 8080
+serve-team: setup nginx
+	$(PY) -m frontline serve-team --processes $(N) --port $(TEAM_PORT) --host $(HOST) \
+	  $(foreach h,$(subst $(comma), ,$(ALLOWED_HOSTS)),--allowed-host $(h))
+
+test: setup $(VENV)/.dev browser nginx
 	$(PY) -m pytest
 
 setup: $(VENV)/.installed assets
@@ -59,7 +67,13 @@ browser:
 	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; \
 	  else echo "Install Chromium (Debian: apt-get install chromium) to run the browser tests"; exit 1; fi; }
 
-bench: setup $(VENV)/.dev browser
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null; then \
+	    $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; \
+	  else echo "Install nginx (Debian: apt-get install nginx) to serve a team"; exit 1; fi; }
+
+bench: setup $(VENV)/.dev browser nginx
 	for b in bench/bench_*.py; do $(PY) $$b || exit 1; done
 
 validate: setup

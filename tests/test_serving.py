@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import secrets
+import time
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,94 @@ def test_visitors_see_no_traceback_or_server_path(tmp_path, page):
         proc.wait(10)
     assert "Traceback" not in shown_text and "/work" not in shown_text and str(ROOT) not in shown_text
     assert "secret-path" not in shown_text
+
+
+# --- several processes behind nginx (make serve-team) ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def team(tmp_path_factory):
+    from frontline import team as team_mod
+
+    try:
+        team_mod.find_nginx()
+    except Exception as err:
+        pytest.skip(str(err))
+    running = team_mod.start(processes=2, port=free_port(), run_dir=tmp_path_factory.mktemp("team"))
+    yield running
+    running.stop()
+
+
+def test_the_rendered_nginx_configuration_is_accepted_by_nginx(tmp_path):
+    import subprocess
+
+    from frontline import team as team_mod
+
+    try:
+        nginx = team_mod.find_nginx()
+    except Exception as err:
+        pytest.skip(str(err))
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(team_mod.render_config(f"127.0.0.1:{free_port()}", [free_port(), free_port()], tmp_path))
+    check = subprocess.run([nginx, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+
+
+def _upstreams(team, node: str) -> set[str]:
+    """The processes nginx's access log says answered requests carrying ``node``."""
+    log = (team.run_dir / "access.log").read_text()
+    return {line.split("upstream=")[1].split()[0] for line in log.splitlines()
+            if f"node={node} " in line and "upstream=-" not in line}
+
+
+def test_nginx_keeps_a_browser_on_one_process_and_spreads_browsers_over_processes(team):
+    import urllib.request
+
+    nodes = []
+    for _ in range(12):  # twelve new browsers: each is given its own node cookie
+        with urllib.request.urlopen(team.url + "/") as r:
+            cookie = r.headers["Set-Cookie"]
+        assert cookie.startswith("frontline_node=") and "HttpOnly" in cookie
+        nodes.append(cookie.split(";")[0].split("=", 1)[1])
+        for _ in range(3):  # the same browser again: the same cookie back, the same process
+            req = urllib.request.Request(team.url + "/_stcore/health", headers={"Cookie": f"frontline_node={nodes[-1]}"})
+            with urllib.request.urlopen(req) as r:
+                assert r.status == 200
+    time.sleep(0.5)  # nginx writes its log as it goes
+    per_node = [_upstreams(team, n) for n in nodes]
+    assert all(len(u) == 1 for u in per_node), per_node  # every browser stayed on one process
+    assert len(set().union(*per_node)) == 2  # and the browsers were spread over both
+
+
+def test_nginx_serves_the_atlas_files_from_disk_with_a_cache_header(team):
+    import urllib.request
+
+    leaflet = next((ROOT / "static" / "vendor").rglob("leaflet.js"), None)
+    assert leaflet is not None, "make setup installs the map's scripts into static/vendor"
+    rel = leaflet.relative_to(ROOT / "static").as_posix()
+    with urllib.request.urlopen(f"{team.url}/app/static/{rel}") as r:
+        assert r.read() == leaflet.read_bytes() and "max-age" in r.headers["Cache-Control"]
+    assert "upstream=-" in (team.run_dir / "access.log").read_text()  # answered by nginx, not a process
+
+
+@pytest.mark.browser
+def test_two_analysts_through_nginx_each_see_the_map_move(team, browser):
+    from conftest import open_map
+
+    pages = []
+    for _ in range(2):
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx.route("**/*", lambda r: r.continue_() if r.request.url.split("/")[2].split(":")[0] == "127.0.0.1"
+                  else r.abort())
+        pages.append(ctx.new_page())
+    try:
+        for pg in pages:
+            frame = open_map(pg, team.url, "2016-01-01")
+            slider = pg.locator("[data-testid=stMain]").get_by_role("slider").first
+            slider.focus()
+            pg.keyboard.press("ArrowRight")
+            frame.locator('#fl-date-label[data-date="2016-01-02"]').wait_for(timeout=60_000)
+        cookies = [pg.context.cookies()[0]["value"] for pg in pages]
+        assert all(cookies) and cookies[0] != cookies[1]  # each browser has its own node cookie
+    finally:
+        for pg in pages:
+            pg.context.close()

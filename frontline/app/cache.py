@@ -47,6 +47,54 @@ def _memo(key: tuple, compute):
     return value
 
 
+# --- One data version at a time ------------------------------------------------------------
+# Every cache below is keyed by the data files' times. When the server's data files change (an
+# edit, a swap), the caches of the old version are dropped at once, not left to age out, so a
+# server's memory after a swap comes back to what one version needs.
+
+_VERSION: dict[str, tuple] = {}
+
+
+def _data_stamp() -> tuple:
+    """The server's data version: its data files and their modification times."""
+    files = (config.EVENTS_PATH, config.PLACES_PATH, config.DATA_DIR / "routes.csv",
+             config.DATA_DIR / "admin_population.csv")
+    return tuple((str(f), _mtime(f)) for f in files)
+
+
+def retire_old_versions() -> bool:
+    """If the server's data files changed since the last call, drop every cached object built from the old
+    version and give the freed memory back to the system; return whether anything was dropped.
+
+    Caches of other files (a test's copies, explicit paths) are bounded by their ``max_entries``.
+    """
+    stamp = _data_stamp()
+    with _MEMO_LOCK:
+        previous, _VERSION["server"] = _VERSION.get("server"), stamp
+        if previous is None or previous == stamp:
+            return False
+        _MEMO.clear()
+    for cached in (_dataset, _timeline, _territory, _area_series, _event_points, _geocoder):
+        cached.clear()
+    # the disk copy of the model stays (it is keyed by version); its in-memory copy is bounded to one
+    import gc
+
+    gc.collect()
+    _trim_malloc()
+    return True
+
+
+def _trim_malloc() -> None:
+    """Ask glibc to hand freed heap pages back to the system (a no-op elsewhere)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _paths(events_path=None, places_path=None):
     """The data files, read from ``config`` when the call is made (not when this module was imported)."""
     return events_path or config.EVENTS_PATH, places_path or config.PLACES_PATH
@@ -59,18 +107,20 @@ def _mtime(path) -> float:
         return 0.0
 
 
-@st.cache_data(show_spinner="Loading the data...")
+@st.cache_data(show_spinner="Loading the data...", max_entries=4)
 def _dataset(events_path: str, places_path: str, stamp: tuple) -> Dataset:
     return load(events_path, places_path)
 
 
 def dataset(events_path=None, places_path=None) -> Dataset:
-    """The validated dataset, reloaded when either file changes."""
+    """The validated dataset, reloaded when either file changes (the old version's caches are dropped)."""
+    if events_path is None and places_path is None:
+        retire_old_versions()
     events_path, places_path = _paths(events_path, places_path)
     return _dataset(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _timeline(events_path: str, places_path: str, stamp: tuple) -> ControlTimeline:
     ds = dataset(events_path, places_path)
     return ControlTimeline(ds.places, ds.events)
@@ -85,12 +135,12 @@ def timeline(events_path=None, places_path=None) -> ControlTimeline:
 
 # --- Territory --------------------------------------------------------------------------
 
-@st.cache_resource(show_spinner="Building the territory model...")
+@st.cache_resource(show_spinner="Building the territory model...", max_entries=2)
 def _territory(events_path: str, places_path: str, stamp: tuple, basemap_dir: str):
     return _territory_disk(events_path, places_path, stamp, basemap_dir, _model_version(basemap_dir))
 
 
-@st.cache_data(show_spinner=False, persist="disk", max_entries=4)
+@st.cache_data(show_spinner=False, persist="disk", max_entries=1)
 def _territory_disk(events_path: str, places_path: str, stamp: tuple, basemap_dir: str, version: str):
     """The model, also kept on disk (Streamlit's ``persist="disk"``): a restarted server unpickles it
     (~0.1 s) instead of building it (~1.2 s). Keyed by the data files' times and the code and basemap."""
@@ -239,7 +289,7 @@ def change(model, events, start, end):
 
 # --- Data intake: the gazetteer geocoder and imported overlays (frontline.intake.geocode, frontline.intake.importers) ---
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _geocoder(places_path: str, stamp: float, offline: bool):
     from ..intake.gazetteer import load_places
     from ..intake.geocode import Geocoder
