@@ -221,7 +221,8 @@ def filter_mask(all_ids: np.ndarray, kept_ids) -> str | None:
     >>> filter_mask(np.array(["a"]), ["a"]) is None
     True
     """
-    keep = np.isin(all_ids, np.asarray(list(kept_ids), dtype=object))
+    # a hash lookup: numpy's isin on object arrays compares every pair (minutes for 200,000 events)
+    keep = pd.Index(all_ids).isin(pd.Index(list(kept_ids))) if len(all_ids) else np.zeros(0, dtype=bool)
     if keep.all():
         return None
     return base64.b64encode(np.packbits(keep).tobytes()).decode("ascii")
