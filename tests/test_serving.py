@@ -286,3 +286,27 @@ def test_two_analysts_through_nginx_each_see_the_map_move(team, browser):
     finally:
         for pg in pages:
             pg.context.close()
+
+
+# --- bounded memory: one data version at a time --------------------------------------------------------
+
+def test_a_change_of_the_data_files_drops_every_cache_of_the_old_version(monkeypatch, data_copy):
+    import os
+
+    from frontline.app import cache
+
+    ev, pl = data_copy
+    monkeypatch.setattr(config, "EVENTS_PATH", ev)
+    monkeypatch.setattr(config, "PLACES_PATH", pl)
+    cache.retire_old_versions()  # this test's files are now the server's version
+    first = cache.timeline()
+    assert cache.timeline() is first and cache._MEMO  # cached while the files are unchanged
+    assert not cache.retire_old_versions()
+
+    stat = ev.stat()
+    old_args = (str(ev), str(pl), (cache._mtime(ev), cache._mtime(pl)))
+    assert cache._timeline(*old_args) is first
+    os.utime(ev, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))  # the file is replaced
+    assert cache.retire_old_versions()
+    assert not cache._MEMO  # nothing of the old version is kept in front of Streamlit's caches
+    assert cache._timeline(*old_args) is not first  # and Streamlit's own were cleared: built again
