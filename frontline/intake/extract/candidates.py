@@ -304,7 +304,7 @@ def _candidates_of(s: Sentence, index: PlaceIndex, ctx: _Context) -> list[Candid
             controller_after=holder if event_type == "control_change" else "",
             confidence=round(min(max(score, 0.01), 0.99), 2), quote=text, background=background,
             place_match=UNKNOWN_PLACE if place.match == "unknown" else f"gazetteer ({place.match})",
-            date_text=date_text or "(publication date)", sentence=s.index, _notes=notes))
+            date_text=date_text or "(publication date)", sentence=s.index + 1, _notes=notes))
     return _one_per_type(out)
 
 

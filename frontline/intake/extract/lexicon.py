@@ -82,7 +82,7 @@ class Trigger:
 _TAKE = (r"captured|seized|took (?:full |complete |total )?(?:control of|over)|took|retook|re-took|re-captured|recaptured"
          r"|liberated|fully liberated|freed|regained(?: control of)?|overran|secured|gained (?:full )?control of"
          r"|seized (?:full |complete )?control of|took back|wrested(?: control of)?|has (?:captured|seized|retaken|taken)"
-         r"|have (?:captured|seized|retaken|taken)|had (?:captured|seized|retaken|taken)|retaken|taken control of")
+         r"|have (?:captured|seized|retaken|taken)|had (?:captured|seized|retaken|taken)|retaken|taken control of|taken")
 _TRIGGERS: list[tuple[str, str, str]] = [
     ("control_change", "fell", r"fell to|fell into the hands of|(?:was|were|has been|had been) (?:captured|seized|"
                                r"taken|retaken|recaptured|liberated|overrun) by|came under (?:the )?control of"),
@@ -103,7 +103,7 @@ _TRIGGERS: list[tuple[str, str, str]] = [
     ("attack", "", r"suicide (?:bombings?|bombers?|attacks?)|car bombs?|VBIEDs?|roadside bombs?|ambush(?:ed)?|attacked"
                    r"|bombings?|IEDs?|raid(?:ed)?|assassinations?"),
     ("battle", "", r"battle for|battle of|(?<!final )battle(?! to)|clashes|fighting|fought|broke into|penetrated|entered"
-                   r"|stormed|advanced|pushed forward|battling|clashed|fierce resistance"),
+                   r"|stormed|advanced|pushed forward|battling|clashed|fierce resistance|shelled|shelling"),
     ("declaration", "", r"declared|announced|proclaimed|declaring|declare"),
 ]
 _TRIGGER_RE = [(t, k, re.compile(rf"(?<![\w-])(?:{p})(?![\w-])(?! (?:place|part|note|shelter|refuge|aim|turns|hold)\b)",

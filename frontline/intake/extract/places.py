@@ -55,7 +55,7 @@ NOT_PLACES = {
     "arab", "kurdish", "syrian", "iraqi", "russian", "turkish", "iranian", "american", "british", "french",
     "northern syria", "eastern syria", "western syria", "southern syria", "northern iraq", "western iraq",
     "eastern", "northern", "western", "southern", "central", "mr", "col", "gen", "lt", "president",
-    "prime minister", "minister", "spokesman", "commander", "general", "colonel", "lieutenant", "homs governorate",
+    "prime minister", "minister", "anbar", "al-anbar", "nineveh", "ninawa", "salahuddin", "salah al-din", "diyala", "spokesman", "commander", "general", "colonel", "lieutenant", "homs governorate",
 }
 
 _WORD = re.compile(r"[\w\u0600-\u06FF][\w\u0600-\u06FF'’ʿʾ.-]*")
