@@ -262,10 +262,4 @@ class PlaceIndex:
         best = process.extractOne(folded, list(self.names), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
         if best:
             return self.names[best[0]], float(best[1])
-        key = spelling_key(folded)
-        if len(key) >= 4:
-            keyed = {k: next(iter(p)) for k, p in self.keys.items() if not next(iter(p)).startswith("landmark:")}
-            best = process.extractOne(key, list(keyed), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if best:
-                return keyed[best[0]], float(best[1])
         return None
