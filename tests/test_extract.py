@@ -108,8 +108,12 @@ def test_dates_resolve_against_the_publication_day_with_their_precision(text, pu
     assert (m.day.isoformat(), m.precision) == (day, precision)
 
 
-def test_may_and_march_as_words_are_not_dates():
-    assert find_dates("the coalition may march on the town", date(2017, 6, 29)) == []
+def test_may_and_march_as_words_and_next_monday_are_not_dates():
+    assert find_dates("the coalition may march on the town next Monday", date(2017, 6, 29)) == []
+
+
+def test_a_strike_far_from_a_place_is_not_placed_there(index):
+    assert candidates("There was one US airstrike in Syria on Monday, far from Raqqa.", "2017-10-17", index) == []
 
 
 def test_a_capture_last_june_is_a_background_candidate_with_lower_confidence(index):
@@ -325,3 +329,12 @@ def test_curate_tab_adds_baghouz_from_its_article_as_a_change_of_control_to_the_
     assert len(added) == 1
     assert added[0].startswith("SY-0001,2019-03-23,baghouz,34.45861,40.95056,control_change,SDF|ISIS,SDF,")
     assert "CNN, 2019-03-23, ISIS has lost its final stronghold in Syria" in added[0]
+
+
+def test_curate_tab_shows_the_quote_as_typed_never_as_markdown(curate_copy):
+    from frontline.safety import md_text
+
+    at = _app()
+    text = "The SDF captured Raqqa on Tuesday ![b](http://tracker.example/b.png) [Log in](http://evil.example)."
+    _paste(at, text, "2017-10-17", "Test", "Markdown")
+    assert at.markdown[-1].value == "> " + md_text(text)

@@ -100,7 +100,7 @@ def _unknown_place(c: dict, run: int) -> None:
                        "with \"Add a place\" (By hand tab), then find the candidates again."))
     offline = st.checkbox("Offline: the gazetteer and the cache only, never Nominatim", value=True,
                           key=f"article_offline_{run}")
-    if st.button(f"Geocode {c['name']}", key=f"article_geocode_{run}"):
+    if st.button("Geocode " + md_text(c["name"]), key=f"article_geocode_{run}"):
         try:
             result = cache.geocoder(config.PLACES_PATH, offline=offline).geocode(c["name"])
         except GeocodingError as err:
@@ -151,8 +151,8 @@ def _candidate_form(c: dict, i: int, run: int, source: dict) -> None:
         kind = c3.text_input("Source type", key=f"article_srctype_{k}", placeholder="blank: from the outlet",
                              help="One per source, '|'-separated: " + ", ".join(vocab.SOURCE_TYPES))
         notes = st.text_input("Notes", key=f"article_notes_{k}",
-                              value=f"From the article, sentence {c['sentence']}; date from '{c['date_text']}' "
-                                    f"({c['date_precision']}). {c['notes']}".strip())
+                              value=f"From the article (sentence {c['sentence']}; date from '{c['date_text']}', "
+                                    f"{c['date_precision']})" + (f": {c['notes']}" if c["notes"] else "."))
         checked = st.form_submit_button("Check the candidate")
     if not checked:
         return

@@ -40,8 +40,8 @@ COLUMNS = ["date", "date_precision", "place_id", "name", "lat", "lon", "event_ty
 _BLOCK = re.compile(r"\b(?:near|outside|around|towards?|close to|(?:north|south|east|west)(?:-\w+)? of|km|kilomet\w+|"
                     r"miles|after|before|while|during|following|as|against|with|when|where|which|who|that|and)\b|[,;:(—–]|--",
                     re.IGNORECASE)
-_SPEAKER_FROM = re.compile(r"\b(?:said|says|told|stated|announced|tweeted|speaking|spoke)\b[^.;]{0,30}\bfrom\s+(?:the\s+)?$",
-                           re.IGNORECASE)
+_SPEAKER_FROM = re.compile(r"\b(?:said|says|told|stated|announced|tweeted|speaking|spoke)\b[^.;]{0,30}\bfrom\s+(?:the\s+)?$"
+                           r"|\b(?:far|away|miles|kilomet\w+) from\s+(?:the\s+)?$", re.IGNORECASE)
 _AGENT_BLOCK = re.compile(r"\b(?:from|against|with|by|of|on|to|over|at|fighting|fought|defeated|defeating|battling|"
                           r"targeting|attacking|attacked|killed|fake|besieged|versus|vs)\W+(?:the\s+)?$", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:]|\b(?:that|who|which|and|but|while|after|before|as)\b", re.IGNORECASE)

@@ -4,7 +4,8 @@ Rule-based and offline: absolute dates ("11 December 2016", "Dec. 15", "June 09 
 ("in December 2016", "late September", "last June"), years ("in 2014"), weekdays ("on Sunday": the
 most recent such day on or before publication, so "Thursday" in a Thursday article is that day),
 and relative words ("today", "yesterday", "last week", "last month", "earlier this year",
-"three days ago"). A month or a year stands for its first day (``precision`` says how much of it is
+"three days ago"). A small rule set rather than a general date parser, so that each date keeps its
+span in the sentence (to pair it with the nearest event) and its precision. A month or a year stands for its first day (``precision`` says how much of it is
 known); "early", "mid" and "late" move to the 1st, 11th and 21st. A date more than
 :data:`BACKGROUND_DAYS` before publication is *background* (e.g. "captured last June").
 
@@ -56,7 +57,7 @@ _PATTERNS = [
     ("m", re.compile(rf"\b(?:(?P<part>[Ee]arly|[Mm]id-|[Mm]id|[Ll]ate)[\s-]*|(?:[Ii]n|[Ss]ince|[Dd]uring|[Bb]y|[Uu]ntil|[Ll]ast|[Tt]his)\s+){_M}(?![\w-])")),
     ("year_part", re.compile(r"\b(?P<part>early|late|mid-|mid|earlier|later)\s*(?P<which>this|last)\s+year\b", re.IGNORECASE)),
     ("y", re.compile(rf"\b(?:[Ii]n|[Ss]ince|[Dd]uring|[Bb]y|[Uu]ntil|[Oo]f|[Tt]hroughout)\s+(?:early\s+|late\s+|mid-)?{_Y}\b")),
-    ("weekday", re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("weekday", re.compile(r"(?<!next )(?<!coming )(?<!this coming )\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("ago", re.compile(r"\b(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+"
                        r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b", re.IGNORECASE)),
     ("word", re.compile(r"\b(?P<word>today|this morning|tonight|yesterday|last night|the day before yesterday|"
