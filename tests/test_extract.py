@@ -154,9 +154,14 @@ def test_a_person_named_after_a_place_is_not_the_place(index):
     assert [c["place_id"] for c in found] == ["mosul"]
 
 
-def test_taking_part_of_a_city_is_a_battle_there_not_a_change_of_control(index):
-    (c,) = candidates("Iraqi forces seized the Old City of Mosul on Thursday.", "2017-06-29", index)
-    assert (c["place_id"], c["event_type"], c["controller_after"]) == ("mosul", "battle", "")
+@pytest.mark.parametrize("sentence", [
+    "Iraqi forces seized the Old City of Mosul on Thursday.", "Iraqi forces took 60 percent of Mosul on Thursday.",
+    "In Mosul, Iraqi forces seized parts of the city on Thursday.",
+    "Iraqi forces retook the al-Nuri mosque on Thursday.",
+])
+def test_taking_part_of_a_city_is_a_battle_there_not_a_change_of_control(sentence, index):
+    (c,) = candidates(sentence, "2017-06-29", index)
+    assert (c["place_id"], c["date"], c["event_type"], c["controller_after"]) == ("mosul", "2017-06-29", "battle", "")
 
 
 # --- triggers, actors, hedges -------------------------------------------------------------------------------

@@ -128,10 +128,6 @@ def _choose_place(t: Trigger, seg: tuple[int, int], text: str, places, ctx: _Con
             if t.kind == "noun" and t.text.casefold() in ("liberation", "fall", "capture", "recapture"):
                 place = next((p for p in places if 0 <= t.start - p.end <= 3), None)
             place = place or _first_place_in(t.end, window_end, text, places)
-            if place is None and t.kind == "lose":
-                m = _FROM.match(text, t.end) or (re.compile(r"\s*").match(text, t.end) if t.text.endswith("from") else None)
-                if m:
-                    place = _first_place_in(m.end(), window_end, text, places)
         elif t.kind == "expel":
             m = _FROM.search(text, t.end, window_end)
             if m:
@@ -144,8 +140,9 @@ def _choose_place(t: Trigger, seg: tuple[int, int], text: str, places, ctx: _Con
             place, how = _anaphora_place(text, t.end, window_end, t.start, places, ctx)
         if place is None:
             return None, "", ""
-        span = text[t.end:place.end + 16] if place.start >= t.end else ""
-        sub = SUB_PLACE.search(span) if span else None
+        # the words between the trigger and the place (or its stand-in, "parts of the city"), and a possessive after it
+        span = text[t.end:place.end + 16] if place.start >= t.end else text[t.end:min(window_end, t.end + 40)]
+        sub = SUB_PLACE.search(span)
         part = sub.group(0) if sub else (place.text if place.part_of else "")
         return place, how, part
     own = [p for p in places if seg_start <= p.start < seg_end]
