@@ -173,6 +173,11 @@ def test_taking_part_of_a_city_is_a_battle_there_not_a_change_of_control(sentenc
     ("Euphrates Shield rebels captured al-Bab on Friday.", "SYRIAN_OPPOSITION"),
     ("The Syrian army drove ISIS out of Palmyra on Friday.", "SYRIAN_GOVERNMENT"),
     ("ISIL lost Manbij to the SDF on Friday.", "SDF"),
+    ("ISIS has withdrawn from Manbij, the SDF said on Friday.", "SDF"),
+    ("Government forces took al-Mayadin on Friday.", "SYRIAN_GOVERNMENT"),
+    ("Government forces took Ramadi on Friday.", "IRAQI_GOVERNMENT"),
+    ("Kurdish forces took the town of Tal Abyad from ISIS on Friday.", "SDF"),
+    ("Kurdish forces took Sinjar from ISIS on Friday.", "KURDISH_PESHMERGA"),
 ])
 def test_the_new_holder_comes_from_the_sentence_mapped_to_the_dataset_codes(sentence, holder, index):
     changes = [c for c in candidates(sentence, "2017-03-03", index) if c["event_type"] == "control_change"]

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 from ... import vocab
 from .dates import DateMention, find_dates
-from .lexicon import (ANAPHORA, GOVERNMENT, SUB_PLACE, TYPE_PRIORITY, Trigger, find_actors, find_triggers, hedges,
+from .lexicon import (ANAPHORA, GOVERNMENT, KURDS, SUB_PLACE, TYPE_PRIORITY, Trigger, find_actors, find_triggers, hedges,
                       is_irrealis, is_negated)
 from .places import PlaceIndex, PlaceMention
 from .text import Sentence, article_text, sentences
@@ -201,9 +201,12 @@ def _sides(actors, t: Trigger, seg: tuple[int, int], text: str):
 
 
 def _government(code: str, country: str) -> str:
-    if code != GOVERNMENT:
-        return code
-    return {"SY": "SYRIAN_GOVERNMENT", "IQ": "IRAQI_GOVERNMENT"}.get(country, "")
+    """The code of a side the words leave to the country ("government forces", "Kurdish forces")."""
+    if code == GOVERNMENT:
+        return {"SY": "SYRIAN_GOVERNMENT", "IQ": "IRAQI_GOVERNMENT"}.get(country, "")
+    if code == KURDS:
+        return {"SY": "SDF", "IQ": "KURDISH_PESHMERGA"}.get(country, "")
+    return code
 
 
 def _candidates_of(s: Sentence, index: PlaceIndex, ctx: _Context) -> list[Candidate]:

@@ -9,6 +9,8 @@ names its event type and, for changes of control, how the sentence names the new
 - ``noun``: "the capture of X", "X's liberation";
 - ``fell``: the place is the subject and the holder follows "to" ("Palmyra fell to ISIS");
 - ``lose``: the subject is the loser ("ISIS lost Raqqa", "withdrew from").
+
+"Kurdish forces" are ``KURDS`` until the place's country says SDF (Syria) or Peshmerga (Iraq).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["ACTOR_PATTERNS", "GOVERNMENT", "Trigger", "find_actors", "find_triggers", "hedges", "is_negated",
+__all__ = ["ACTOR_PATTERNS", "GOVERNMENT", "KURDS", "Trigger", "find_actors", "find_triggers", "hedges", "is_negated",
            "is_irrealis", "TYPE_PRIORITY", "SUB_PLACE", "ANAPHORA"]
 
 #: Stands for the government of the place's country (Syrian or Iraqi) until the place is known.
 GOVERNMENT = "GOVERNMENT"
+#: Stands for Kurdish forces: the SDF/YPG in Syria, the Peshmerga in Iraq.
+KURDS = "KURDS"
 
 ACTOR_PATTERNS: list[tuple[str, str]] = [
     ("SDF", r"Syrian Democratic Forces|SDF|YPG|YPJ|Kurdish-led (?:forces|fighters|alliance|militia)"
@@ -47,7 +51,8 @@ ACTOR_PATTERNS: list[tuple[str, str]] = [
     ("ISIS", r"ISIS|ISIL|IS(?![\w-])|Daesh|Da'esh|Islamic State(?: of Iraq and the Levant| of Iraq and Syria| group)?"
              r"|jihadists?|[Tt]he (?:terror|terrorist|militant|jihadist|extremist) group|IS militants|ISIS militants"),
     ("CIVILIANS", r"civilians|residents|villagers|displaced (?:people|families)"),
-    (GOVERNMENT, r"(?:pro-)?government (?:forces|troops)|the army|[Ss]ecurity forces"),
+    (GOVERNMENT, r"(?:[Pp]ro-)?[Gg]overnment (?:forces|troops|soldiers)|[Tt]he army|[Ss]ecurity forces|[Aa]rmy (?:troops|units)"),
+    (KURDS, r"Kurdish (?:forces|fighters|militia|militias|troops|units)"),
 ]
 _ACTORS = [(code, re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])")) for code, pattern in ACTOR_PATTERNS]
 
@@ -89,7 +94,8 @@ _TRIGGERS: list[tuple[str, str, str]] = [
     ("control_change", "expel", r"drove|driven|expelled|ousted|removed|pushed|routed|cleared|kicked"),
     ("control_change", "noun", r"(?:re)?capture of|liberation of|fall of|takeover of|retaking of|seizure of|"
                                r"(?<=['’]s )(?:liberation|fall|capture|recapture)"),
-    ("control_change", "lose", r"lost|withdrew from|retreated from|pulled out of|abandoned|lost (?:their|its) grip on"),
+    ("control_change", "lose", r"lost|(?:withdrew|withdrawn|retreated|pulled out|pulled back) (?:from|of)|pulled out of"
+                              r"|abandoned|lost (?:their|its) grip on"),
     ("control_change", "take", _TAKE),
     ("offensive_end", "", r"(?:military )?operations? (?:in [\w ]{1,30} )?(?:have |has |had )?(?:ended|are finished|"
                           r"were finished|is finished|are over|is over)|declared the end of the (?:battle|offensive|operation)"),
