@@ -1,6 +1,6 @@
 """Frontline: an atlas of the rise and fall of ISIS's territory in Syria and Iraq, 2014-2019."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 import csv as _csv
 import sys as _sys
