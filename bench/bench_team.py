@@ -13,7 +13,7 @@ data, and then:
    table drawn). A timeout, a page error or a move whose date did not advance counts as an error;
 3. memory per process (RSS) before, at the peak (sampled every 0.5 s) and after every session closed;
 4. **a data swap**: the events file is replaced by a 200,000-row file, each process opened once, the
-   original put back, each process opened once more; memory per process then, as a ratio to (1).
+   original put back, each process opened once more; memory per process 65 s later, as a ratio to (1).
 
 The browsers share this machine's cores with the servers, so the figures are a worst case; both team
 sizes are measured in the same run, and the comparison is the ratio of their medians.
@@ -100,7 +100,7 @@ _DRAWN = """([sel, n]) => { const f = document.querySelector(sel); const w = f &
 
 
 async def _new_page(browser):
-    ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 800})
 
     async def route(r):
         host = r.request.url.split("/")[2].split(":")[0] if "://" in r.request.url else ""
@@ -193,8 +193,11 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
         sampler = MemorySampler(team.pids())
         sampler.start()
         t0 = time.perf_counter()
-        sessions = await asyncio.gather(*[session(browser, team.url, args.moves, args.timeout * 1000)
-                                          for _ in range(args.sessions)])
+        async def later(i):  # analysts arrive one after another (--ramp s apart), then all work at once
+            await asyncio.sleep(i * args.ramp)
+            return await session(browser, team.url, args.moves, args.timeout * 1000)
+
+        sessions = await asyncio.gather(*[later(i) for i in range(args.sessions)])
         wall = time.perf_counter() - t0
         sampler.stop()
         await asyncio.sleep(10)  # sessions end when their WebSocket closes
@@ -206,7 +209,7 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
             await visit_each(browser, team, 600_000)
             shutil.copyfile(original, events_copy)
             await visit_each(browser, team, 600_000)
-            await asyncio.sleep(3)
+            await asyncio.sleep(65)  # the processes release memory again 15 s and 60 s after a data change
             swapped = {p: rss_mb(p) for p in team.pids()}
             swap = {str(p): {"mb": round(swapped[p]), "ratio_to_fresh": round(swapped[p] / before[p], 2)}
                     for p in team.pids()}
@@ -217,7 +220,8 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
     firsts = [s["first_map_s"] for s in sessions if s["first_map_s"] is not None]
     errors = [e for s in sessions for e in s["errors"]]
     return {
-        "processes": n, "sessions": args.sessions, "moves_per_session": args.moves, "wall_s": round(wall, 1),
+        "processes": n, "sessions": args.sessions, "moves_per_session": args.moves, "ramp_s": args.ramp,
+        "wall_s": round(wall, 1),
         "errors": len(errors), "error_samples": errors[:10],
         "moves_drawn": len(moves), "moves_expected": args.sessions * args.moves,
         "move_median_ms": round(statistics.median(moves)) if moves else None, "move_p90_ms": _pct(moves, 90),
@@ -272,6 +276,7 @@ def main(argv=None) -> int:
     ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--timeout", type=float, default=120, help="seconds before a wait counts as an error")
     ap.add_argument("--no-swap", action="store_true", help="skip the data swap")
+    ap.add_argument("--ramp", type=float, default=1.0, help="seconds between two sessions' arrivals (default 1)")
     args = ap.parse_args(argv)
     results = asyncio.run(main_async(args))
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -77,18 +77,29 @@ def retire_old_versions() -> bool:
     for cached in (_dataset, _timeline, _territory, _area_series, _event_points, _geocoder):
         cached.clear()
     # the disk copy of the model stays (it is keyed by version); its in-memory copy is bounded to one
-    import gc
-
-    gc.collect()
-    _trim_malloc()
+    release_memory()
+    # sessions still showing the old version let go of it when they rerun or close: release again then
+    for delay in (15.0, 60.0):
+        timer = threading.Timer(delay, release_memory)
+        timer.daemon = True
+        timer.start()
     return True
 
 
-def _trim_malloc() -> None:
-    """Ask glibc to hand freed heap pages back to the system (a no-op elsewhere)."""
+def release_memory() -> None:
+    """Collect garbage and hand freed memory back to the system: Arrow's pool (pandas keeps its strings in
+    Arrow) and glibc's heap. Measured on a 200,000-row swap: without the Arrow release, ~250 MB stays."""
     import ctypes
     import ctypes.util
+    import gc
 
+    gc.collect()
+    try:
+        import pyarrow
+
+        pyarrow.default_memory_pool().release_unused()
+    except (ImportError, AttributeError):
+        pass
     try:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
