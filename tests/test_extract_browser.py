@@ -6,22 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTIFACTS, CURATION_ON, FIXTURES, copy_data, start_app
+from conftest import ARTIFACTS
 from test_dashboard_browser import _open
+from test_e2e_browser import intake_app  # noqa: F401  (the whole app on a copy of the intake data, curation on)
 from test_extract import SEEDS, SEEDS_DIR, needs_seeds
 
 pytestmark = [pytest.mark.browser, needs_seeds]
-
-
-@pytest.fixture
-def intake_app(tmp_path):
-    ev, pl = copy_data(FIXTURES / "intake", tmp_path)
-    env = {"FRONTLINE_EVENTS": str(ev), "FRONTLINE_PLACES": str(pl), "FRONTLINE_NOMINATIM_DOMAIN": "127.0.0.1:9",
-           "FRONTLINE_GEOCODE_CACHE": str(tmp_path / "cache.json"), **CURATION_ON}
-    proc, url = start_app(env=env)
-    yield url, ev
-    proc.terminate()
-    proc.wait(10)
 
 
 def test_baghouz_article_pasted_on_the_curate_page_becomes_an_event_on_the_map(intake_app, page):
