@@ -191,3 +191,40 @@ def test_briefing_page_builds_a_file_to_download():
     assert not at.exception, at.exception
     labels = [b.label for b in at.get("download_button")]
     assert len(labels) == 1 and re.fullmatch(r"Download frontline-\d{8}\.svg \(\d+\.\d MB\)", labels[0])
+
+
+@pytest.mark.parametrize("marking", ["cost $5M and $6M", r"$\frac$", r"50% of a_b \n c\d"])
+def test_marking_prints_exactly_as_typed_never_as_math(briefing, tmp_path, marking):
+    out = export(briefing, ["2015-05-21"], "svg", tmp_path / "map.svg", TINY, marking=marking)
+    # matplotlib writes each text's string as a comment before its glyphs
+    texts = re.findall(r"<!-- (.*?) -->", out.read_text(encoding="utf-8"))
+    assert texts.count(marking) == 2  # the band at the top and at the bottom
+    assert not any("\\frac" in t and t != marking for t in texts)
+
+
+def test_a_filter_with_dollars_is_printed_as_typed(tmp_path):
+    from conftest import FIXTURES
+
+    b = load_briefing(FIXTURES / "events.csv", FIXTURES / "places.csv", EventFilter(text="$5M_$6M"))
+    out = export(b, ["2015-05-21"], "svg", tmp_path / "map.svg", TINY)
+    texts = re.findall(r"<!-- (.*?) -->", out.read_text(encoding="utf-8"))
+    assert any("$5M_$6M" in t for t in texts), texts[:6]
+
+
+def test_pdf_and_svg_carry_the_title_and_the_map_date(briefing, tmp_path):
+    pdf = export(briefing, ["2016-03-27"], "pdf", tmp_path / "map.pdf", TINY).read_bytes()
+    assert b"/Title (ISIS territory in Syria and Iraq, 27 March 2016)" in pdf
+    assert b"/CreationDate (D:20160327000000Z)" in pdf
+    svg = export(briefing, ["2014-06-10", "2016-03-27"], "svg", tmp_path / "m.svg", TINY).read_text(encoding="utf-8")
+    assert "<dc:title>ISIS territory in Syria and Iraq, 10 June 2014 to 27 March 2016</dc:title>" in svg
+    assert "<dc:date>2016-03-27</dc:date>" in svg
+
+
+def test_cli_marking_with_tex_prints_as_typed(tmp_path):
+    from conftest import FIXTURES
+
+    data = ["--events", str(FIXTURES / "events.csv"), "--places", str(FIXTURES / "places.csv")]
+    out = tmp_path / "m.svg"
+    code, stdout, err = run("export", "--date", "2015-05-21", "--out", str(out), "--marking", r"$\frac$", *data)
+    assert code == 0, err
+    assert re.findall(r"<!-- (.*?) -->", out.read_text(encoding="utf-8")).count(r"$\frac$") == 2

@@ -66,8 +66,10 @@ def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "
         report(1.0, f"wrote {out}")
         return out
     if fmt in STATIC_FORMATS:
-        from .static import map_figure, save
+        from .briefing import format_date
+        from .static import TITLE, map_figure, save
 
+        span = format_date(dates[0]) + (f" to {format_date(dates[-1])}" if len(dates) > 1 else "")
         if len(dates) == 1:
             report(0.2, f"drawing {dates[0].date()}")
             fig = map_figure(briefing, dates[0], page, marking)
@@ -77,7 +79,7 @@ def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "
             fig = multiples_figure(briefing, dates, page, marking,
                                    progress=lambda f, m: report(0.9 * f, m))
         report(0.9, f"writing {fmt.upper()}")
-        save(fig, out, fmt)
+        save(fig, out, fmt, title=f"{TITLE}, {span}", when=dates[-1])
     elif fmt == "pptx":
         from .slides import build_deck
 

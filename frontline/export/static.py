@@ -42,6 +42,9 @@ RC = {
     "path.simplify": True,
     "hatch.linewidth": 0.9,
     "axes.unicode_minus": True,
+    # Text is text: markings, titles, filters and place names print as typed ($, %, _, \\), never as math.
+    "text.usetex": False,
+    "text.parse_math": False,
 }
 
 
@@ -284,13 +287,40 @@ def panel_figure(briefing: Briefing, when, width: float = 8.4, height: float = 6
     return fig
 
 
-def save(fig: Figure, out, fmt: str, dpi: int | None = None):
-    """Write ``fig`` as ``fmt`` (png, pdf, svg) with no creation date, so equal inputs give equal bytes.
+def file_metadata(fmt: str, title: str | None = None, when=None) -> dict:
+    """The metadata written with a ``fmt`` file: its title, and the map's date as its date (never "now").
 
-    ``out`` is a path or a binary file object; returns it (a path as ``Path``).
+    Equal inputs give equal metadata, so equal bytes.
+
+    >>> file_metadata("pdf", "Raqqa", "2017-10-17")["CreationDate"]
+    datetime.datetime(2017, 10, 17, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> file_metadata("svg")
+    {'Date': None}
     """
-    meta = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None, "Producer": None},
-            "svg": {"Date": None}}[fmt]
+    import datetime as dt
+
+    import pandas as pd
+
+    stamp = None
+    if when is not None:
+        stamp = dt.datetime.combine(pd.Timestamp(when).date(), dt.time(), tzinfo=dt.timezone.utc)
+    creator = f"Frontline atlas {__version__}"
+    if fmt == "png":
+        return {"Software": None, **({"Title": title} if title else {})}
+    if fmt == "pdf":
+        return {"CreationDate": stamp, "ModDate": stamp, "Producer": None, "Creator": creator,
+                **({"Title": title} if title else {})}
+    return {"Date": stamp.date().isoformat() if stamp else None,
+            **({"Title": title, "Creator": creator} if title else {})}
+
+
+def save(fig: Figure, out, fmt: str, dpi: int | None = None, title: str | None = None, when=None):
+    """Write ``fig`` as ``fmt`` (png, pdf, svg) with ``title`` and the map's date ``when`` as metadata.
+
+    No clock reaches the file, so equal inputs give equal bytes. ``out`` is a path or a binary
+    file object; returns it (a path as ``Path``).
+    """
+    meta = file_metadata(fmt, title, when)
     with render_context():
         fig.savefig(out, format=fmt, dpi=dpi or fig.dpi, metadata=meta, facecolor=fig.get_facecolor())
     return out if hasattr(out, "write") else Path(out)
