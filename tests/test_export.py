@@ -228,3 +228,44 @@ def test_cli_marking_with_tex_prints_as_typed(tmp_path):
     code, stdout, err = run("export", "--date", "2015-05-21", "--out", str(out), "--marking", r"$\frac$", *data)
     assert code == 0, err
     assert re.findall(r"<!-- (.*?) -->", out.read_text(encoding="utf-8")).count(r"$\frac$") == 2
+
+
+_SAMPLE_JS = """([times]) => {
+  const tl = Object.keys(window).filter(k => /^timeline_[0-9a-f]+$/.test(k)).map(k => window[k])
+                   .find(t => t.getLayers && t.options && t.options.style);  // the territory layer is the styled one
+  const slider = Object.keys(window).filter(k => /^timeline_slider_/.test(k)).map(k => window[k])[0];
+  return times.map(t => {
+    slider.setTime(t);
+    return tl.getLayers().map(l => l.feature.properties.controller);
+  });
+}"""
+
+
+@pytest.mark.browser
+def test_standalone_slider_shows_every_layer_at_every_date_and_time_of_day(briefing, page):
+    """Sample the exported file's slider at many dates and times of day: each shows each side's land that day."""
+    import numpy as np
+    import pandas as pd
+
+    from frontline.export.standalone import standalone_html
+    from frontline.export.briefing import UNASSIGNED
+
+    page.set_content(standalone_html(briefing, start="2015-05-12"), wait_until="load")
+    page.wait_for_function("Object.keys(window).some(k => /^timeline_slider_/.test(k))")
+    rng = np.random.default_rng(17)
+    start, end = pd.Timestamp("2014-01-01"), pd.Timestamp("2019-03-23")
+    days = sorted({*pd.date_range(start, end, periods=300), pd.Timestamp("2015-05-12"), pd.Timestamp("2014-12-16"),
+                   *(pd.Timestamp(d) for d in briefing.model.state_dates if start <= d <= end)})
+    # each day at a random time (and changes of state at 00:00, 12:00 and 23:59)
+    times = [d + pd.Timedelta(milliseconds=int(ms)) for d in days for ms in (rng.integers(0, 86_400_000),)]
+    times += [d + pd.Timedelta(hours=h) for d in days[::10] for h in (0, 12, 23.99)]
+    shown = page.evaluate(_SAMPLE_JS, [[int(t.value // 1_000_000) for t in times]])
+    missing = []
+    for t, controllers in zip(times, shown):
+        geoms = briefing.snapshot(t.normalize()).geometries
+        expected = {c for c, g in geoms.items() if c != UNASSIGNED and g is not None and not g.is_empty}
+        if expected - set(controllers):
+            missing.append((str(t), sorted(expected - set(controllers))))
+    assert len(times) > 350
+    assert not missing, f"{len(missing)} of {len(times)} samples lack a layer, e.g. {missing[:5]}"
+    assert not page.console_errors

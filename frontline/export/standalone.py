@@ -45,7 +45,10 @@ def _round_coords(geom) -> dict:
 def territory_features(briefing: Briefing, progress=None) -> list[dict]:
     """One GeoJSON feature per class and run of dates over which its shape does not change.
 
-    Properties: ``controller, label, color, start, end`` (ISO dates, inclusive), ``area``.
+    Properties: ``controller, label, color, start, end, endExclusive``, ``area``. ``start`` is the first
+    day of the run and ``end`` the day the next shape starts (``endExclusive``), so every time of every
+    day falls in exactly one run: an inclusive end date read as midnight would leave the rest of its
+    last day with no shape.
     """
     model = briefing.model
     dates = [d for d in model.state_dates if d <= pd.Timestamp(vocab.PERIOD_END)]
@@ -63,35 +66,39 @@ def territory_features(briefing: Briefing, progress=None) -> list[dict]:
             if run and run[1] == key:
                 continue
             if run and run[1]:
-                features.append(_territory_feature(ctrl, run[2], run[0], day - pd.Timedelta(days=1), run[3]))
+                features.append(_territory_feature(ctrl, run[2], run[0], day, run[3]))
             runs[ctrl] = [day, key, geom, float(areas.get(ctrl, 0.0))]
         if progress:
             progress((i + 1) / len(dates), f"territory {day.date()}")
     for ctrl, run in runs.items():
         if run[1]:
-            features.append(_territory_feature(ctrl, run[2], run[0], end_of_period, run[3]))
+            features.append(_territory_feature(ctrl, run[2], run[0], end_of_period + pd.Timedelta(days=1), run[3]))
     return features
 
 
 def _territory_feature(ctrl, geom, start, end, area) -> dict:
+    """A run's feature: shown from ``start`` 00:00 UTC up to (not including) ``end`` 00:00 UTC."""
     simple = shapely.simplify(geom, SIMPLIFY_DEG, preserve_topology=True)
     return {"type": "Feature", "geometry": _round_coords(simple),
             "properties": {"controller": ctrl, "label": controller_label(ctrl), "color": controller_color(ctrl),
-                           "start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "area": round(area, -1)}}
+                           "start": f"{start:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "endExclusive": True,
+                           "area": round(area, -1)}}
 
 
 def event_features(briefing: Briefing) -> list[dict]:
-    """Filtered events as point features shown for ``window_days`` from their date, styled as on the dashboard."""
+    """Filtered events as point features shown for ``window_days`` from their date (to the end of the last
+    day: ``end`` is exclusive), styled as on the dashboard."""
     ev = briefing._shown
     info = briefing.places.set_index("place_id")["name"]
     out = []
     for r in ev.itertuples(index=False):
-        end = r.date + pd.Timedelta(days=briefing.window_days - 1)
+        end = r.date + pd.Timedelta(days=briefing.window_days)
         style = EVENT_STYLE.get(r.event_type, {})
         color, line = style.get("fillColor", "#ffffff"), style.get("color", "#111111")
         out.append({"type": "Feature",
                     "geometry": {"type": "Point", "coordinates": [round(float(r.lon), 4), round(float(r.lat), 4)]},
-                    "properties": {"start": f"{r.date:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "color": color, "line": line,
+                    "properties": {"start": f"{r.date:%Y-%m-%d}", "end": f"{end:%Y-%m-%d}", "endExclusive": True,
+                                   "color": color, "line": line,
                                    "kind": vocab.EVENT_TYPE_LABELS.get(r.event_type, r.event_type),
                                    "place": html_text(str(info.get(r.place_id, r.place_id))),
                                    "date": f"{r.date:%Y-%m-%d}", "summary": html_text(str(r.summary))}})
