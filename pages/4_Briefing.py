@@ -32,4 +32,5 @@ with left:
 if dates is None:
     st.stop()
 with right:
-    briefing_form.preview_and_build(Briefing(ds.places, ds.events, model, filters), dates, opts, filters)
+    briefing = Briefing(ds.places, ds.events, model, filters, opts.window_days, opts.bounds, opts.area_name)
+    briefing_form.preview_and_build(briefing, dates, opts, filters)

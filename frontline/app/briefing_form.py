@@ -12,11 +12,19 @@ from .. import vocab
 from ..dataset import milestones
 from ..errors import FrontlineError
 from ..export import FORMATS, PRESETS, export, parse_dates
+from ..export.area import describe_bounds, load_regions, parse_bbox, view_bounds
 from ..export.briefing import format_area, format_date
 from ..export.capture import browser_path
 from ..export.presets import MIME_TYPES, STATIC_FORMATS
 from ..history.filters import describe_filters
 from ..safety import md_text
+from . import state
+
+#: The size (px) of the Map page's map that "The map's view" assumes: the map is 4/5 of a wide window's
+#: width and fills its height below the date controls.
+EXPORT_VIEW_PX = (1200, 700)
+AREAS = ("Whole theatre", "The map's view", "A named region", "A box (W,S,E,N)")
+WINDOWS = (7, 30, 90, 365)
 
 
 @dataclass
@@ -28,6 +36,48 @@ class Options:
     preset: str
     marking: str
     browser: bool
+    bounds: tuple | None = None
+    area_name: str = ""
+    window_days: int = 30
+    area_ok: bool = True
+
+
+def area_options() -> tuple[tuple | None, str, bool]:
+    """The area of interest: (bounds or None for the theatre, its name, whether the input is valid).
+
+    "The map's view" is offered when the map has a view (centre and zoom, in the URL or the session),
+    and chosen when the analyst came here with "Export this view".
+    """
+    center, zoom = state.get_view()
+    has_view = bool(center) and zoom is not None
+    choices = [a for a in AREAS if has_view or a != AREAS[1]]
+    if state.pop_view_export() and has_view:
+        st.session_state["br_area"] = AREAS[1]
+    if st.session_state.get("br_area") not in (None, *choices):
+        del st.session_state["br_area"]
+    choice = st.radio("Area", choices, key="br_area", horizontal=True)
+    if choice == AREAS[1]:
+        bounds = view_bounds(center[0], center[1], zoom, *EXPORT_VIEW_PX)
+        st.caption(f"The map's view at zoom {zoom}: {describe_bounds(bounds)}")
+        return bounds, "", True
+    if choice == AREAS[2]:
+        regions = {r.name: r for r in load_regions()}
+        name = st.selectbox("Region", list(regions), key="br_region")
+        r = regions[name]
+        st.caption(md_text(f"{describe_bounds(r.bounds)}. {r.notes}"))
+        return r.bounds, r.name, True
+    if choice == AREAS[3]:
+        text = st.text_input("Box: west, south, east, north (degrees)", key="br_bbox",
+                             placeholder="42.6, 35.9, 43.7, 36.7")
+        if not text.strip():
+            st.caption("Type a box, e.g. 42.6, 35.9, 43.7, 36.7 (Mosul).")
+            return None, "", False
+        try:
+            return parse_bbox(text), "", True
+        except FrontlineError as err:
+            st.error(md_text(str(err).replace("--bbox", "The box")))
+            return None, "", False
+    return None, "", True
 
 
 def options(day, filters) -> Options:
@@ -38,6 +88,11 @@ def options(day, filters) -> Options:
     picked = st.multiselect("Milestones", list(labels), key="br_milestones")
     typed = st.text_input("Other dates (YYYY-MM-DD, comma-separated)", key="br_dates",
                           placeholder="2015-01-01, 2016-01-01")
+    bounds, area_name, area_ok = area_options()
+    window = st.select_slider("Highlight events of the last", options=WINDOWS,
+                              value=state.get_window() if state.get_window() in WINDOWS else 30,
+                              format_func=lambda d: f"{d} days", key="br_window",
+                              help="As on the map (its sidebar's 'Highlight the last').")
     fmt = st.selectbox("Format", list(FORMATS), format_func=str.upper, key="br_format")
     st.caption(FORMATS[fmt])
     preset = st.radio("Page", list(PRESETS), format_func=lambda p: PRESETS[p].label, horizontal=True,
@@ -57,11 +112,13 @@ def options(day, filters) -> Options:
                "No event filters: every event is drawn. Territory always uses every change of control.")
     raw = ([day] if use_day else []) + [labels[p] for p in picked] + [
         d for d in typed.replace(";", ",").split(",") if d.strip()]
-    return Options(raw, fmt, preset, marking, browser)
+    return Options(raw, fmt, preset, marking, browser, bounds, area_name, int(window), area_ok)
 
 
 def dates_or_error(opts: Options) -> list | None:
     """The checked dates, or ``None`` after showing why they are refused."""
+    if not opts.area_ok:
+        return None
     try:
         return parse_dates(opts.raw_dates)
     except FrontlineError as err:
@@ -78,7 +135,7 @@ def preview_and_build(briefing, dates: list, opts: Options, filters) -> None:
     c1, c2 = st.columns(2)
     preview = c1.button("Preview", key="br_preview", width="stretch")
     build = c2.button(f"Build the {fmt.upper()}", type="primary", key="br_build", width="stretch")
-    settings = (tuple(dates), marking, filters)
+    settings = (tuple(dates), marking, filters, briefing.bounds, briefing.window_days)
     if preview:
         with st.spinner("Drawing the preview..."), tempfile.TemporaryDirectory() as tmp:
             out = export(briefing, dates, "png", Path(tmp) / "preview.png", "slide", marking)

@@ -12,6 +12,34 @@ def _codes(values) -> tuple[str, ...]:
     return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
 
 
+def _bbox_arg(text: str):
+    """``--bbox`` as checked bounds; a bad box is a usage error (exit 2) naming the option and the fix."""
+    import argparse
+
+    from ..errors import ExportError
+    from ..export.area import parse_bbox
+
+    try:
+        return parse_bbox(text)
+    except ExportError as err:
+        raise argparse.ArgumentTypeError(str(err).removeprefix("--bbox: ")) from None
+
+
+def _region_arg(name: str):
+    """``--region`` as (name, bounds); an unknown name is a usage error (exit 2) listing the known ones."""
+    import argparse
+
+    from ..errors import ExportError
+    from ..export.area import load_regions, region_bounds
+
+    try:
+        bounds = region_bounds(name)
+    except ExportError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    canonical = next(r.name for r in load_regions() if r.bounds == bounds)
+    return canonical, bounds
+
+
 def register(sub) -> None:
     from ..export.presets import FORMATS, PRESETS
     from ..history.filters import FILTER_FIELDS
@@ -38,6 +66,11 @@ def register(sub) -> None:
                    help="png only: capture the interactive map in headless Chromium (needs chromium installed)")
     p.add_argument("--app-url", metavar="URL", help="with --browser: capture this running dashboard instead of the "
                                                     "stand-alone map, e.g. http://localhost:8501")
+    a = p.add_argument_group("area of interest (default: the whole theatre)").add_mutually_exclusive_group()
+    a.add_argument("--bbox", type=_bbox_arg, metavar="W,S,E,N",
+                   help="draw this box (degrees west, south, east, north), e.g. --bbox 42.6,35.9,43.7,36.7")
+    a.add_argument("--region", type=_region_arg, metavar="NAME",
+                   help="draw a named region from data/regions.csv: " + _region_names())
     g = p.add_argument_group("event filters (territory always uses every change of control)")
     for f in FILTER_FIELDS:  # the one filter table: the same filters as the map and the URL
         if f.codes is None:
@@ -45,9 +78,20 @@ def register(sub) -> None:
         else:
             g.add_argument(f.option, action="append", metavar="CODE", help=f.help)
     g.add_argument("--window-days", type=int, default=30, help="events of this many days up to each date are drawn "
-                                                                "(default: %(default)s)")
+                                                                "(the map's 'highlight the last N days'; default: "
+                                                                "%(default)s)")
     add_data_options(p)
     p.set_defaults(func=run)
+
+
+def _region_names() -> str:
+    from ..errors import ExportError
+    from ..export.area import load_regions
+
+    try:
+        return ", ".join(r.name for r in load_regions())
+    except ExportError as err:
+        return str(err)
 
 
 def run(args) -> int:
@@ -68,7 +112,8 @@ def run(args) -> int:
     filters = EventFilter(**values)
     if args.window_days < 1:
         raise ExportError(f"--window-days must be at least 1, not {args.window_days}")
-    briefing = load_briefing(args.events, args.places, filters, args.window_days)
+    name, bounds = args.region if args.region else ("", args.bbox)
+    briefing = load_briefing(args.events, args.places, filters, args.window_days, bounds, name)
 
     from tqdm import tqdm
 

@@ -137,7 +137,9 @@ class Briefing:
     places, events : the validated tables (``frontline.dataset.load.load``)
     model : a ``frontline.history.territory.TerritoryModel`` built on the same tables
     filters : which events to draw (territory always uses every change of control)
-    window_days : events of this many days up to the date are drawn on a map
+    window_days : events of this many days up to the date are drawn on a map (the map's "highlight the last N days")
+    bounds : the area of interest (west, south, east, north in degrees), or None for the whole theatre
+    area_name : what the area is called on the page ("Mosul", "the map's view"), if it has a name
     """
 
     places: pd.DataFrame
@@ -145,6 +147,8 @@ class Briefing:
     model: object
     filters: EventFilter = field(default_factory=EventFilter)
     window_days: int = 30
+    bounds: tuple | None = None
+    area_name: str = ""
 
     def __post_init__(self):
         self._shown = filter_events(self.events, self.places, self.filters)
@@ -213,6 +217,16 @@ class Briefing:
         ev["text"] = [self.bullet(r) for r in ev.itertuples(index=False)]
         return ev
 
+    def places_in_view(self, bounds, n: int = 30) -> list[dict]:
+        """The ``n`` most populous places inside ``bounds`` (W, S, E, N), as labels ``{name, lon, lat}``."""
+        w, s, e, no = bounds
+        p = self.places
+        inside = p[(p["lon"] >= w) & (p["lon"] <= e) & (p["lat"] >= s) & (p["lat"] <= no)]
+        pop = inside["population"].astype("Float64").fillna(0).astype(float)
+        inside = inside.assign(_pop=pop).sort_values(["_pop", "name"], ascending=[False, True], kind="stable")
+        return [{"name": str(r.name), "lon": float(r.lon), "lat": float(r.lat)}
+                for r in inside.head(n).itertuples(index=False)]
+
     def bullet(self, row) -> str:
         """One line for a slide: ``10 Jun 2014 · Mosul: <first sentence of the summary>``."""
         name = self._info["name"].get(row.place_id, row.place_id)
@@ -241,10 +255,11 @@ def _cached(events_path: str, places_path: str, stamp: tuple):
 
 
 def load_briefing(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH,
-                  filters: EventFilter | None = None, window_days: int = 30) -> Briefing:
+                  filters: EventFilter | None = None, window_days: int = 30, bounds=None,
+                  area_name: str = "") -> Briefing:
     """Load the data files (strictly: a data problem raises ``DataError``) and build a :class:`Briefing`."""
     import os
 
     stamp = tuple(os.path.getmtime(p) if os.path.exists(p) else 0 for p in (events_path, places_path))
     places, events, model = _cached(str(events_path), str(places_path), stamp)
-    return Briefing(places, events, model, filters or EventFilter(), window_days)
+    return Briefing(places, events, model, filters or EventFilter(), window_days, bounds, area_name)

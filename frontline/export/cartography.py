@@ -217,8 +217,11 @@ def draw_country_names(ax, scale: float = 1.0, renderer=None, taken: list | None
     """SYRIA and IRAQ in spaced capitals, neighbours in small grey capitals; with ``renderer``,
     names that would touch a box in ``taken`` (labels, inset, north arrow) are left out."""
     drawn = []
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     for name, lon, lat, size, color in _COUNTRY_NAMES:
         x, y = project_xy(lon, lat)
+        if not (x0 <= x <= x1 and y0 <= y <= y1):  # an area of interest away from the country's name
+            continue
         t = ax.text(x, y, " ".join(name) if size > 10 else name, ha="center", va="center", fontsize=size * scale,
                     color=color, alpha=0.8, fontweight="bold" if size > 10 else "normal", zorder=2, clip_on=True)
         if renderer is not None and taken:
@@ -420,7 +423,7 @@ def locator(ax, main_extent, scale: float = 1.0) -> None:
     ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#c0392b",
                            linewidth=1.2 * scale, zorder=3))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half = max(x1 - x0, y1 - y0) * 1.3
+    half = max(max(x1 - x0, y1 - y0) * 1.3, 650_000)  # a small area of interest is shown within the theatre
     box = ax.get_position()
     fw, fh = ax.figure.get_size_inches()
     frame(ax, fit_extent((cx - half, cx + half, cy - half * 0.85, cy + half * 0.85), box.width * fw, box.height * fh),

@@ -194,7 +194,8 @@ def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territor
               start=None, progress=None) -> folium.Map:
     """The folium map with territory and event timelines, slider and overlay (assets not yet inlined)."""
     m = base.base_map(height="100%", online_tiles=False, local_assets=False)
-    m.fit_bounds([[29.0, 35.5], [37.4, 48.6]])
+    w, s, e, n = briefing.bounds or (35.5, 29.0, 48.6, 37.4)
+    m.fit_bounds([[s, w], [n, e]])
     territory = folium.plugins.Timeline({"type": "FeatureCollection", "features": territory_features(briefing, progress)},
                                         style=_TERRITORY_STYLE, on_each_feature=_TERRITORY_TOOLTIP)
     territory.add_to(m)

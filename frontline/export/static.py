@@ -73,12 +73,17 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
     """Draw the map of ``when`` on ``ax``; return what was drawn (controllers, event types, labels)."""
     snap = briefing.snapshot(when)
     bbox = ax.get_window_extent(renderer)
-    carto.frame(ax, carto.fit_extent(extent or carto.extent(), bbox.width, bbox.height), scale)
+    if extent is None:
+        extent = carto.extent(briefing.bounds or carto.FOCUS_BOUNDS)
+    carto.frame(ax, carto.fit_extent(extent, bbox.width, bbox.height), scale)
     carto.draw_basemap(ax, scale)
     geoms = {c: g for c, g in snap.geometries.items() if c != UNASSIGNED}
     drawn = carto.draw_territory(ax, geoms, scale, inferred=getattr(snap, "inferred", None))
     carto.draw_borders(ax, scale)
     shown = briefing.map_events(when) if events else None
+    if shown is not None and briefing.bounds is not None:  # the legend lists only what the area shows
+        w, s, e, n = briefing.bounds
+        shown = shown[shown["lon"].between(w, e) & shown["lat"].between(s, n)]
     types = carto.draw_events(ax, shown, scale) if events else []
     taken = list(avoid or [])
     if furniture:
@@ -90,7 +95,13 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
             if pid in info.index:
                 places.append({"name": str(info.at[pid, "name"]), "lon": float(info.at[pid, "lon"]),
                                "lat": float(info.at[pid, "lat"]), "bold": True})
-    cities = [c for c in carto.city_labels(briefing.places) if c["name"] not in {p["name"] for p in places}]
+    cities = carto.city_labels(briefing.places)
+    if briefing.bounds is not None:  # an area of interest: its cities, then its own towns
+        w, s, e, n = briefing.bounds
+        cities = [c for c in cities if w <= c["lon"] <= e and s <= c["lat"] <= n]
+        cities += briefing.places_in_view(briefing.bounds, labels)
+    seen = {p["name"] for p in places}
+    cities = [c for c in cities if not (c["name"] in seen or seen.add(c["name"]))]
     placed = carto.draw_labels(ax, places[:8] + cities[:labels], renderer, scale, fontsize=label_size, avoid=taken)
     carto.draw_country_names(ax, scale, renderer, taken)
     return {"controllers": drawn, "event_types": types, "labels": placed, "snapshot": snap, "events": shown}
@@ -225,6 +236,11 @@ def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", titl
         filt = describe_filters(briefing.filters)
         sub = (f"Estimated zones of control, and events of the {briefing.window_days} days to the date"
                + (f" (events filtered: {filt})" if filt else ""))
+        if briefing.bounds is not None:
+            from .area import describe_bounds
+
+            sub = (f"{briefing.area_name or 'Area of interest'} ({describe_bounds(briefing.bounds)}): "
+                   + sub[0].lower() + sub[1:])
         fig.text(margin / W, (top - 0.47 * s) / H, sub, fontsize=10.5 * s, va="top", color=carto.STYLE["muted"])
         fig.text((W - margin) / W, (top + 0.06 * s) / H, format_date(when), fontsize=34 * s, fontweight="bold",
                  va="top", ha="right", color=carto.STYLE["text"])
@@ -278,7 +294,7 @@ def panel_figure(briefing: Briefing, when, width: float = 8.4, height: float = 6
                  Bbox.from_bounds((width - inset_w - 0.2) * dpi, (height - inset_h - 0.2) * dpi,
                                   (inset_w + 0.2) * dpi, (inset_h + 0.2) * dpi)]
         drawn = draw_map(ax, briefing, when, renderer, scale, furniture=False, avoid=avoid, labels=22,
-                         extent=carto.extent(PANEL_BOUNDS))
+                         extent=carto.extent(briefing.bounds or PANEL_BOUNDS))
         _furniture(ax, renderer, scale, scale_loc=(0.74, 0.04))
         fig.add_artist(Rectangle((0.1 / width, 0.1 / height), legend_w / width, box_h / height,
                                  transform=fig.transFigure, facecolor="white", alpha=0.92, edgecolor="#555555",

@@ -1,0 +1,118 @@
+"""The area of interest of an export: --bbox, --region, the map's view, and small multiples fitted to the war."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+import shapely
+
+from conftest import FIXTURES, run_cli as run
+from frontline.errors import ExportError
+from frontline.export import export, load_briefing
+from frontline.export.area import fit_bounds, load_regions, parse_bbox, region_bounds, view_bounds
+from frontline.export.multiples import TIGHT_BOUNDS, theatre_bounds
+from frontline.export.presets import Preset
+
+TINY = Preset("tiny", "test page", 6.4, 3.6, 40, 1.0)
+DATA = ["--events", str(FIXTURES / "events.csv"), "--places", str(FIXTURES / "places.csv")]
+
+
+@pytest.fixture(scope="module")
+def briefing():
+    return load_briefing(FIXTURES / "events.csv", FIXTURES / "places.csv")
+
+
+def _texts(path) -> list[str]:
+    return re.findall(r"<!-- (.*?) -->", path.read_text(encoding="utf-8"))
+
+
+def test_every_named_region_is_a_box_in_syria_or_iraq_with_a_source():
+    regions = load_regions()
+    names = {r.name for r in regions}
+    assert {"Mosul", "Raqqa", "Middle Euphrates valley", "Anbar"} <= names
+    for r in regions:
+        w, s, e, n = r.bounds
+        assert 35 <= w < e <= 49 and 29 <= s < n <= 38, r
+        assert r.source.strip(), r.name
+
+
+def test_region_names_match_aliases_ignoring_case_and_hyphens():
+    assert region_bounds("MERV") == region_bounds("middle euphrates valley") == region_bounds("Middle-Euphrates valley")
+    with pytest.raises(ExportError, match=r"unknown --region 'Atlantis'; known: Mosul, .*or give --bbox"):
+        region_bounds("Atlantis")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("43,36", "--bbox must be W,S,E,N in degrees"),
+    ("43.7,35.9,42.6,36.7", "expected west < east"),
+    ("0,0,1,1", "is outside Syria and Iraq"),
+    ("nan,1,2,3", "finite"),
+])
+def test_a_bad_box_is_refused_with_the_fix(text, message):
+    with pytest.raises(ExportError, match=message):
+        parse_bbox(text)
+
+
+def test_the_view_box_is_centred_on_the_map_and_shrinks_as_it_zooms_in():
+    w, s, e, n = view_bounds(36.34, 43.12, 10, 1200, 700)
+    assert w < 43.12 < e and s < 36.34 < n
+    w2, s2, e2, n2 = view_bounds(36.34, 43.12, 11, 1200, 700)
+    assert (e2 - w2) == pytest.approx((e - w) / 2) and (n2 - s2) < (n - s)
+
+
+def test_cli_region_draws_only_that_area_and_names_it(tmp_path):
+    out = tmp_path / "mosul.svg"
+    code, stdout, err = run("export", "--date", "2017-03-01", "--region", "mosul", "--out", str(out), *DATA)
+    assert code == 0, err
+    texts = _texts(out)
+    assert any(t.startswith("Mosul (35.9°N–36.8°N, 42.5°E–43.8°E)") for t in texts), texts[:5]
+    assert not {"S Y R I A", "JORDAN", "IRAN"} & set(texts)  # names far outside the box are not drawn
+
+
+def test_cli_bbox_and_region_errors_are_usage_errors(tmp_path):
+    out = str(tmp_path / "x.png")
+    with pytest.raises(SystemExit) as code:
+        run("export", "--date", "2017-03-01", "--bbox", "1,2,3", "--out", out, *DATA)
+    assert code.value.code == 2
+    with pytest.raises(SystemExit) as code:
+        run("export", "--date", "2017-03-01", "--region", "Mosul", "--bbox", "42,35,43,36", "--out", out, *DATA)
+    assert code.value.code == 2
+
+
+def test_the_same_area_gives_the_same_bytes_and_another_area_other_bytes(briefing, tmp_path):
+    mosul = dataclasses.replace(briefing, bounds=region_bounds("Mosul"), area_name="Mosul")
+    a = export(mosul, ["2017-03-01"], "png", tmp_path / "a.png", TINY).read_bytes()
+    b = export(mosul, ["2017-03-01"], "png", tmp_path / "b.png", TINY).read_bytes()
+    c = export(briefing, ["2017-03-01"], "png", tmp_path / "c.png", TINY).read_bytes()
+    assert a == b != c
+
+
+def test_multiples_are_fitted_to_isis_land_not_the_whole_box(briefing):
+    bounds = theatre_bounds(briefing, ["2014-06-10", "2015-05-21"])
+    isis = shapely.union_all([briefing.snapshot(d).geometries.get("ISIS") for d in ["2014-06-10", "2015-05-21"]])
+    assert shapely.box(*bounds).contains(shapely.clip_by_rect(isis, *TIGHT_BOUNDS))
+    area = lambda b: (b[2] - b[0]) * (b[3] - b[1])  # noqa: E731
+    assert area(bounds) < area(TIGHT_BOUNDS)
+    assert fit_bounds([None]) is None
+
+
+def test_briefing_page_exports_the_maps_view_after_export_this_view():
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "pages" / "4_Briefing.py"), default_timeout=120)
+    at.session_state["fl_view"] = ((36.34, 43.12), 10)
+    at.session_state["fl_export_view"] = True
+    at.session_state["fl_window"] = 90
+    at.run()
+    assert not at.exception, at.exception
+    assert at.radio(key="br_area").value == "The map's view"
+    assert at.select_slider(key="br_window").value == 90
+    assert any("The map's view at zoom 10" in c.value for c in at.caption)
+    at.selectbox(key="br_format").set_value("svg").run()
+    at.button(key="br_build").click().run()
+    assert not at.exception, at.exception
+    assert len(at.get("download_button")) == 1
