@@ -118,7 +118,7 @@ def view_bounds(lat: float, lon: float, zoom: float, width_px: int, height_px: i
     >>> [round(v, 3) for v in view_bounds(0, 0, 0, 256, 256)]
     [-180.0, -85.051, 180.0, 85.051]
     >>> [round(v, 2) for v in view_bounds(36.34, 43.12, 10, 1024, 640)]
-    [42.42, 36.0, 43.82, 36.68]
+    [42.42, 35.99, 43.82, 36.69]
     """
     world = 256 * 2 ** float(zoom)
     cx = (lon + 180) / 360 * world
