@@ -51,10 +51,17 @@ def register(sub) -> None:
                     "one slide per date with its key events, a closing chart and sources) or html (one offline file "
                     "with a time slider). --browser captures the interactive map in headless Chromium instead.",
         example="python -m frontline export --date 2014-06-10 --date 2015-05-21 --date 2017-07-10 "
-                "--date 2019-03-23 --format pptx --out brief.pptx",
+                "--date 2019-03-23 --format pptx --out brief.pptx\n  "
+                "python -m frontline export --from 2014-06-01 --to 2015-05-31 --step month --format mp4 --out rise.mp4",
     )
-    p.add_argument("--date", action="append", required=True, metavar="YYYY-MM-DD",
+    p.add_argument("--date", action="append", metavar="YYYY-MM-DD",
                    help="a date to show (repeat for several; 2014-01-01..2019-03-23)")
+    n = p.add_argument_group("animation (gif, mp4): a frame per step from --from to --to, instead of --date")
+    n.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="the first frame's date")
+    n.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="the last frame's date")
+    n.add_argument("--step", choices=["day", "week", "month"], default="month",
+                   help="from one frame to the next (default: %(default)s)")
+    n.add_argument("--fps", type=float, help="frames a second (default: 8 a day, 4 a week, 2 a month)")
     p.add_argument("--format", choices=list(FORMATS), help="output format (default: from the --out extension)")
     p.add_argument("--preset", choices=list(PRESETS), default="slide",
                    help="page size for png/pdf/svg: " + "; ".join(f"{k} = {v.label}" for k, v in PRESETS.items())
@@ -84,6 +91,37 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _dates(args, fmt: str) -> list:
+    """The dates to draw: every --date, or (gif, mp4) a frame per --step from --from to --to."""
+    from ..errors import ExportError
+    from ..export import parse_dates
+    from ..export.animation import ANIMATION_FORMATS, frame_dates
+
+    ranged = args.date_from or args.date_to
+    if ranged:
+        if args.date:
+            raise ExportError("give either --date or --from/--to, not both")
+        if fmt not in ANIMATION_FORMATS:
+            raise ExportError(f"--from/--to make an animation: use --format gif or mp4 (not {fmt}), "
+                              "or list the dates with --date")
+        if not (args.date_from and args.date_to):
+            raise ExportError("an animation needs both --from and --to, e.g. --from 2014-06-01 --to 2015-05-31")
+        ends = parse_dates([args.date_from, args.date_to])
+        if len(ends) == 2 and parse_dates([args.date_from])[0] > ends[0]:
+            raise ExportError(f"--to {args.date_to} is before --from {args.date_from}; swap them")
+        return frame_dates(ends[0], ends[-1], args.step)
+    if not args.date:
+        raise ExportError("no date given; pass --date YYYY-MM-DD (repeat for several), or --from and --to "
+                          "for an animation")
+    return parse_dates(args.date)
+
+
+def _fps(args):
+    from ..export.animation import DEFAULT_FPS
+
+    return args.fps if args.fps is not None else DEFAULT_FPS[args.step]
+
+
 def _region_names() -> str:
     from ..errors import ExportError
     from ..export.area import load_regions
@@ -96,12 +134,12 @@ def _region_names() -> str:
 
 def run(args) -> int:
     from ..errors import ExportError
-    from ..export import export, load_briefing, parse_dates
+    from ..export import export, load_briefing
     from ..export.presets import check_output, format_from_path
     from ..history.filters import FILTER_FIELDS, EventFilter
 
     fmt = args.format or format_from_path(args.out)
-    dates = parse_dates(args.date)          # a bad date fails before the data is read
+    dates = _dates(args, fmt)               # a bad date fails before the data is read
     check_output(args.out, fmt)            # so does an unwritable path
     values = {f.name: _codes(getattr(args, f.dest)) if f.codes is not None else getattr(args, f.dest) or ""
               for f in FILTER_FIELDS}
@@ -124,7 +162,8 @@ def run(args) -> int:
             bar.set_description_str(message)
 
         out = export(briefing, dates, fmt, args.out, args.preset, args.marking, progress,
-                     browser=args.browser, app_url=args.app_url)
+                     browser=args.browser, app_url=args.app_url, fps=_fps(args))
     size = out.stat().st_size
-    print(f"wrote {out} ({fmt}, {len(dates)} date{'s' if len(dates) > 1 else ''}, {size / 1e6:.1f} MB)")
+    unit = "frame" if fmt in ("gif", "mp4") else "date"
+    print(f"wrote {out} ({fmt}, {len(dates)} {unit}{'s' if len(dates) > 1 else ''}, {size / 1e6:.1f} MB)")
     return 0

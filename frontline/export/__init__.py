@@ -28,7 +28,7 @@ __all__ = ["export", "Briefing", "load_briefing", "parse_dates", "FORMATS", "PRE
 
 
 def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "slide", marking: str = "",
-           progress=None, browser: bool = False, app_url: str | None = None) -> Path:
+           progress=None, browser: bool = False, app_url: str | None = None, fps: float | None = None) -> Path:
     """Write ``dates`` of ``briefing`` as ``fmt`` to ``out``; return the path written.
 
     - ``png``/``pdf``/``svg``: the briefing page of one date, or small multiples of several;
@@ -36,6 +36,8 @@ def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "
       (of the dashboard at ``app_url`` if given, else of the stand-alone map).
     - ``pptx``: title slide, one slide per date, closing chart and sources.
     - ``html``: the stand-alone interactive map, opening on the first date.
+    - ``gif``/``mp4``: an animation, the page of each date a frame (``fps`` frames a second;
+      :func:`.animation.frame_dates` makes the dates from A to B at a step).
 
     ``progress(fraction, message)`` is called as work is done. Dates outside the atlas's
     period raise ``DateError``; a bad format, preset or output path raises ``ExportError``
@@ -65,7 +67,11 @@ def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "
             capture_html(html, out, width, height)
         report(1.0, f"wrote {out}")
         return out
-    if fmt in STATIC_FORMATS:
+    if fmt in ("gif", "mp4"):
+        from .animation import write_animation
+
+        write_animation(briefing, dates, fmt, out, page, marking, fps, progress=report)
+    elif fmt in STATIC_FORMATS:
         from .briefing import format_date
         from .static import TITLE, map_figure, save
 
