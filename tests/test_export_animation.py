@@ -83,3 +83,22 @@ def test_cli_animation_errors_say_what_to_do(tmp_path, monkeypatch, argv, messag
     monkeypatch.chdir(tmp_path)
     code, _, err = run("export", *argv, *DATA)
     assert code == 1 and message in err
+
+
+def test_briefing_page_builds_an_animation_with_progress_and_plays_it():
+    import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "pages" / "4_Briefing.py"), default_timeout=120).run()
+    at.selectbox(key="br_format").set_value("gif").run()
+    assert not at.exception, at.exception
+    at.date_input(key="br_anim_from").set_value(dt.date(2014, 6, 1))
+    at.date_input(key="br_anim_to").set_value(dt.date(2014, 9, 1)).run()
+    assert any(c.value == "4 frames, a month a frame." for c in at.caption)
+    at.button(key="br_build").click().run()
+    assert not at.exception, at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert len(labels) == 1 and labels[0].startswith("Download frontline-20140601_20140901.gif")
