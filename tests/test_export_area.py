@@ -116,3 +116,39 @@ def test_briefing_page_exports_the_maps_view_after_export_this_view():
     at.button(key="br_build").click().run()
     assert not at.exception, at.exception
     assert len(at.get("download_button")) == 1
+
+
+def test_a_change_map_hatches_what_each_side_took_with_its_km2_in_the_legend(briefing, tmp_path):
+    from frontline.history.change import changed_ground, compare
+
+    since = dataclasses.replace(briefing, change_from=__import__("pandas").Timestamp("2016-01-01"))
+    out = export(since, ["2017-07-10"], "svg", tmp_path / "change.svg", TINY)
+    texts = _texts(out)
+    assert "Changed hands since 1 Jan 2016" in texts
+    table = compare(briefing.model, briefing.events, "2016-01-01", "2017-07-10").controllers.set_index("controller")
+    iraq = table.loc["IRAQI_GOVERNMENT"]
+    assert iraq["gained_km2"] > 0  # the fixture's Mosul was retaken
+    from frontline.export.briefing import format_area
+
+    assert f"+{format_area(iraq['gained_km2'])} / 0" in texts
+    ground = changed_ground(briefing.model, "2016-01-01", "2017-07-10")
+    assert set(ground) == set(table.index[table["gained_km2"] > 0])
+
+
+def test_change_from_must_be_an_earlier_date_on_one_static_page(tmp_path):
+    code, _, err = run("export", "--date", "2016-01-01", "--change-from", "2017-01-01", "--out",
+                       str(tmp_path / "x.png"), *DATA)
+    assert code == 1 and "--change-from 2017-01-01 is not before --date 2016-01-01" in err
+    code, _, err = run("export", "--date", "2016-01-01", "--date", "2017-01-01", "--change-from", "2015-01-01",
+                       "--out", str(tmp_path / "x.png"), *DATA)
+    assert code == 1 and "--change-from draws one date's map" in err
+
+
+def test_a_change_map_of_an_area_counts_the_km2_inside_it(briefing):
+    from frontline.history.change import compare, ground_table
+
+    whole = compare(briefing.model, briefing.events, "2016-01-01", "2017-07-10").controllers.set_index("controller")
+    inside = ground_table(briefing.model, "2016-01-01", "2017-07-10", region_bounds("Mosul")).set_index("controller")
+    assert (inside["gained_km2"] <= whole["gained_km2"] + 1).all()
+    everywhere = ground_table(briefing.model, "2016-01-01", "2017-07-10", (30, 25, 55, 42)).set_index("controller")
+    assert everywhere["gained_km2"].to_numpy() == pytest.approx(whole["gained_km2"].to_numpy(), rel=0.02, abs=1)

@@ -73,6 +73,9 @@ def register(sub) -> None:
                    help="png only: capture the interactive map in headless Chromium (needs chromium installed)")
     p.add_argument("--app-url", metavar="URL", help="with --browser: capture this running dashboard instead of the "
                                                     "stand-alone map, e.g. http://localhost:8501")
+    p.add_argument("--change-from", metavar="YYYY-MM-DD",
+                   help="one date's png/pdf/svg: also hatch the ground that changed hands since this date, "
+                        "with each side's km² gained and lost in the legend")
     a = p.add_argument_group("area of interest (default: the whole theatre)").add_mutually_exclusive_group()
     a.add_argument("--bbox", type=_bbox_arg, metavar="W,S,E,N",
                    help="draw this box (degrees west, south, east, north), e.g. --bbox 42.6,35.9,43.7,36.7")
@@ -134,7 +137,7 @@ def _region_names() -> str:
 
 def run(args) -> int:
     from ..errors import ExportError
-    from ..export import export, load_briefing
+    from ..export import export, load_briefing, parse_dates
     from ..export.presets import check_output, format_from_path
     from ..history.filters import FILTER_FIELDS, EventFilter
 
@@ -151,7 +154,15 @@ def run(args) -> int:
     if args.window_days < 1:
         raise ExportError(f"--window-days must be at least 1, not {args.window_days}")
     name, bounds = args.region if args.region else ("", args.bbox)
+    since = parse_dates([args.change_from])[0] if args.change_from else None
     briefing = load_briefing(args.events, args.places, filters, args.window_days, bounds, name)
+    if since is not None:
+        import dataclasses
+
+        from ..export import _check_change
+
+        _check_change(since, dates, fmt, args.browser)
+        briefing = dataclasses.replace(briefing, change_from=since)
 
     from tqdm import tqdm
 

@@ -27,6 +27,16 @@ from .presets import FORMATS, PRESETS, STATIC_FORMATS, check_output, get_preset
 __all__ = ["export", "Briefing", "load_briefing", "parse_dates", "FORMATS", "PRESETS", "STATIC_FORMATS"]
 
 
+def _check_change(since, dates, fmt: str, browser: bool) -> None:
+    """A change map is one date's page (png, pdf or svg) since an earlier date."""
+    if fmt not in STATIC_FORMATS or browser or len(dates) != 1:
+        raise ExportError("--change-from draws one date's map: give one --date and --format png, pdf or svg "
+                          "(without --browser)")
+    if since >= dates[0]:
+        raise ExportError(f"--change-from {since:%Y-%m-%d} is not before --date {dates[0]:%Y-%m-%d}; "
+                          "give an earlier date")
+
+
 def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "slide", marking: str = "",
            progress=None, browser: bool = False, app_url: str | None = None, fps: float | None = None) -> Path:
     """Write ``dates`` of ``briefing`` as ``fmt`` to ``out``; return the path written.
@@ -48,6 +58,8 @@ def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "
     page = get_preset(preset)
     marking = " ".join(str(marking or "").split())
     report = progress or (lambda fraction, message: None)
+    if briefing.change_from is not None:
+        _check_change(briefing.change_from, dates, fmt, browser)
     if browser:
         if fmt != "png":
             raise ExportError(f"a browser capture is a PNG; use --format png with --browser (not {fmt})")

@@ -170,6 +170,7 @@ class Briefing:
     window_days : events of this many days up to the date are drawn on a map (the map's "highlight the last N days")
     bounds : the area of interest (west, south, east, north in degrees), or None for the whole theatre
     area_name : what the area is called on the page ("Mosul", "the map's view"), if it has a name
+    change_from : a single-date map also shows the ground that changed hands since this date
     """
 
     places: pd.DataFrame
@@ -179,6 +180,7 @@ class Briefing:
     window_days: int = 30
     bounds: tuple | None = None
     area_name: str = ""
+    change_from: pd.Timestamp | None = None
 
     def __post_init__(self):
         self._shown = filter_events(self.events, self.places, self.filters)
@@ -278,6 +280,20 @@ class Briefing:
         ev = ev.loc[chosen].sort_values(["date", "event_id"], kind="stable")
         ev["text"] = [self.bullet(r, limit) for r in ev.itertuples(index=False)]
         return ev
+
+    def change(self, when):
+        """``(ground, table)`` since :attr:`change_from`: each side's ground taken (lon/lat, by controller)
+        and :func:`frontline.history.change.compare`'s table (km² gained and lost per side); None without
+        ``change_from``."""
+        if self.change_from is None:
+            return None
+        from ..history.change import changed_ground, compare, ground_table
+
+        if self.bounds is not None:  # the km² of the area shown
+            table = ground_table(self.model, self.change_from, when, self.bounds)
+        else:
+            table = compare(self.model, self.events, self.change_from, when).controllers
+        return changed_ground(self.model, self.change_from, when), table
 
     def places_in_view(self, bounds, n: int = 30) -> list[dict]:
         """The ``n`` most populous places inside ``bounds`` (W, S, E, N), as labels ``{name, lon, lat}``."""

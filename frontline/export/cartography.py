@@ -47,6 +47,7 @@ STYLE = {
     "territory_alpha": 0.62,
     "isis_alpha": 0.72,
     "contested_hatch": "////",
+    "change_hatch": "xxx",
     "text": "#1e1e1e",
     "muted": "#5b5b5b",
     "halo": "white",
@@ -266,6 +267,24 @@ def draw_territory(ax, geometries: dict, scale: float = 1.0, inferred: dict | No
             alpha = STYLE["isis_alpha"] if ctrl == "ISIS" else STYLE["territory_alpha"]
             ax.add_artist(PathPatch(path, facecolor=color, alpha=alpha, edgecolor="none", zorder=2.5))
             ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, linewidth=0.8 * scale, zorder=2.55))
+        drawn.append(ctrl)
+    return drawn
+
+
+def draw_changes(ax, ground: dict, scale: float = 1.0) -> list[str]:
+    """The ground each side took (``controller -> lon/lat geometry``), ISW-style: hatched in the taker's colour
+    over a white wash, with its outline; returns the controllers drawn."""
+    drawn = []
+    for ctrl in [c for c in vocab.CONTROLLERS if c in ground]:
+        geom = ground[ctrl]
+        path = geometry_path(project(geom)) if geom is not None and not geom.is_empty else None
+        if path is None:
+            continue
+        color = controller_color(ctrl)
+        ax.add_artist(PathPatch(path, facecolor="white", alpha=0.55, edgecolor="none", zorder=2.9))
+        ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, hatch=STYLE["change_hatch"], linewidth=0,
+                                zorder=2.95))
+        ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, linewidth=1.3 * scale, zorder=2.97))
         drawn.append(ctrl)
     return drawn
 

@@ -23,8 +23,8 @@ from matplotlib.transforms import Bbox
 from .. import __version__
 from ..history.filters import describe_filters
 from . import cartography as carto
-from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, format_area,
-                       format_date, format_population)
+from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label,
+                       format_area, format_date, format_population)
 from .presets import Preset
 
 __all__ = ["map_figure", "panel_figure", "save", "render_context", "TITLE", "draw_map"]
@@ -79,6 +79,9 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
     carto.draw_basemap(ax, scale)
     geoms = {c: g for c, g in snap.geometries.items() if c != UNASSIGNED}
     drawn = carto.draw_territory(ax, geoms, scale, inferred=getattr(snap, "inferred", None))
+    change = briefing.change(when)
+    if change is not None:
+        carto.draw_changes(ax, change[0], scale)
     carto.draw_borders(ax, scale)
     shown = briefing.map_events(when) if events else None
     if shown is not None and briefing.bounds is not None:  # the legend lists only what the area shows
@@ -104,7 +107,8 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
     cities = [c for c in cities if not (c["name"] in seen or seen.add(c["name"]))]
     placed = carto.draw_labels(ax, places[:8] + cities[:labels], renderer, scale, fontsize=label_size, avoid=taken)
     carto.draw_country_names(ax, scale, renderer, taken)
-    return {"controllers": drawn, "event_types": types, "labels": placed, "snapshot": snap, "events": shown}
+    return {"controllers": drawn, "event_types": types, "labels": placed, "snapshot": snap, "events": shown,
+            "change": None if change is None else change[1]}
 
 
 def _furniture(ax, renderer, scale: float, scale_loc=(0.035, 0.04), inset_in=(1.95, 1.55)) -> list[Bbox]:
@@ -160,7 +164,8 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
         return y - rows * row
 
     y = top_in
-    t(x_in, y, "Territory (estimated)", fontsize=fs * 1.05, fontweight="bold", va="top", color=ink)
+    t(x_in, y, "Territory (estimated" + (", whole theatre)" if briefing.bounds is not None else ")"),
+      fontsize=fs * 1.05, fontweight="bold", va="top", color=ink)
     y -= row * 1.2
     areas = briefing.areas(when)
     areas = areas[(areas["controller"] != UNASSIGNED) & ((areas["area_km2"] > 0) | (areas["controller"] == "ISIS"))]
@@ -187,6 +192,8 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
       "(its holder keeps it). Unshaded: not assigned\n(between the sides, or far from any place)",
       fontsize=fs * 0.82, va="top", color=carto.STYLE["muted"], linespacing=1.15)
     y -= row * (0.9 if columns > 1 else 2.9)
+    if drawn.get("change") is not None and columns == 1:
+        y = _change_legend(fig, t, add, x_in, y, col_w, briefing, when, drawn["change"], fs, sw, row, scale)
     handles = carto.event_legend_handles(drawn["event_types"], scale)
     if handles:
         y -= row * 0.4
@@ -204,6 +211,35 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
         y = grid(handles, y, event)
     return y
 
+
+
+def _change_legend(fig, t, add, x_in, y, col_w, briefing, when, table, fs, sw, row, scale) -> float:
+    """Rows "Taken since <date>": each side's hatch and its km² gained and lost; returns the new bottom."""
+    W, H = fig.get_size_inches()
+    ink = carto.STYLE["text"]
+    table = table[(table["gained_km2"] >= 0.5) | (table["lost_km2"] >= 0.5)]
+    y -= row * 0.4
+    where = "in the area shown: " if briefing.bounds is not None else ""
+    t(x_in, y, f"Changed hands since {format_date(briefing.change_from, short=True)}", fontsize=fs * 1.05,
+      fontweight="bold", va="top", color=ink)
+    y -= row * 1.1
+    t(x_in + col_w, y, f"{where}gained / lost", fontsize=fs * 0.8, va="center", ha="right", color=carto.STYLE["muted"])
+    y -= row * 0.75
+    for r in table.itertuples(index=False):
+        yc = y - row / 2
+        color = controller_color(r.controller)
+        if r.gained_km2 >= 0.5:
+            add(Rectangle((x_in / W, (yc - sw / 2) / H), sw / W, sw / H, transform=fig.transFigure, facecolor="white",
+                          edgecolor=color, hatch=carto.STYLE["change_hatch"], linewidth=1.0 * scale))
+        bold = "bold" if r.controller == "ISIS" else "normal"
+        t(x_in + sw + 0.08 * scale, yc, controller_label(r.controller), fontsize=fs * 0.92, va="center",
+          fontweight=bold, color=ink)
+        gained = f"+{format_area(r.gained_km2)}" if r.gained_km2 >= 0.5 else "0"
+        lost = f"−{format_area(r.lost_km2)}" if r.lost_km2 >= 0.5 else "0"
+        t(x_in + col_w, yc, f"{gained} / {lost}", fontsize=fs * 0.92,
+          va="center", ha="right", fontweight=bold, color=ink)
+        y -= row
+    return y - row * 0.2
 
 
 def draw_marking(fig, marking: str, W: float, H: float, s: float) -> float:
@@ -236,6 +272,9 @@ def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", titl
         filt = describe_filters(briefing.filters)
         sub = (f"Estimated zones of control, and events of the {briefing.window_days} days to the date"
                + (f" (events filtered: {filt})" if filt else ""))
+        if briefing.change_from is not None:
+            sub = (f"Estimated zones of control; hatched: ground taken since {format_date(briefing.change_from)}, "
+                   "in the colour of the side that took it")
         if briefing.bounds is not None:
             from .area import describe_bounds
 
@@ -260,7 +299,8 @@ def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", titl
         map_bottom = footer_top + 0.12 * s
         map_h = header_bottom - map_bottom
         ax = fig.add_axes(_fig_box(fig, margin, map_bottom, map_w, map_h))
-        drawn = draw_map(ax, briefing, when, renderer, s)
+        # a change map shows what changed hands; its events would crowd the legend off the page
+        drawn = draw_map(ax, briefing, when, renderer, s, events=briefing.change_from is None)
 
         x = margin + map_w + 0.3 * s
         inner = side_w - 0.1 * s
