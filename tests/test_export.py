@@ -269,3 +269,32 @@ def test_standalone_slider_shows_every_layer_at_every_date_and_time_of_day(brief
     assert len(times) > 350
     assert not missing, f"{len(missing)} of {len(times)} samples lack a layer, e.g. {missing[:5]}"
     assert not page.console_errors
+
+
+@pytest.mark.browser
+def test_capture_page_hides_every_control_and_carries_legend_scale_and_sources(briefing, page):
+    import dataclasses
+
+    from frontline.export.area import region_bounds
+    from frontline.export.standalone import standalone_html
+
+    mosul = dataclasses.replace(briefing, bounds=region_bounds("Mosul"), area_name="Mosul")
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.set_content(standalone_html(mosul, start="2017-03-01", capture=True), wait_until="load")
+    page.wait_for_selector(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas", state="attached")
+    for hidden in (".leaflet-control-zoom", ".leaflet-timeline-control", ".leaflet-control-fullscreen",
+                   ".leaflet-control-attribution"):
+        assert not any(el.is_visible() for el in page.locator(hidden).all()), hidden
+    assert page.get_by_text("Sources and method").count() == 0
+    assert page.get_by_text("Play, or drag the slider").count() == 0
+    assert page.locator("#fl-date").inner_text() == "1 March 2017"
+    assert page.locator(".leaflet-control-scale-line").first.is_visible()
+    assert "Territory (estimated, whole theatre)" in page.locator("#fl-capture-legend").inner_text()
+    assert page.locator("#fl-capture-source").inner_text().startswith("Sources: ")
+    # the view is the area of interest, not the theatre
+    w, s, e, n = region_bounds("Mosul")
+    b = page.evaluate("""() => { const m = Object.keys(window).filter(k => /^map_[0-9a-f]+$/.test(k)).map(k => window[k])[0];
+                                 const b = m.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
+    assert b[0] <= w + 0.3 and b[2] >= e - 0.3 and b[1] <= s + 0.3 and b[3] >= n - 0.3
+    assert (b[2] - b[0]) < 3 * (e - w)  # zoomed to the box
+    assert not page.console_errors

@@ -25,6 +25,19 @@ def _bbox_arg(text: str):
         raise argparse.ArgumentTypeError(str(err).removeprefix("--bbox: ")) from None
 
 
+def _size_arg(text: str) -> tuple[int, int]:
+    """``--size 1600x900`` as (1600, 900): each side 320..4096 pixels."""
+    import argparse
+
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT in pixels, e.g. 1920x1080; got {text!r}") from None
+    if not (320 <= w <= 4096 and 320 <= h <= 4096):
+        raise argparse.ArgumentTypeError(f"each side must be 320..4096 pixels; got {w}x{h}")
+    return w, h
+
+
 def _region_arg(name: str):
     """``--region`` as (name, bounds); an unknown name is a usage error (exit 2) listing the known ones."""
     import argparse
@@ -71,6 +84,8 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     p.add_argument("--browser", action="store_true",
                    help="png only: capture the interactive map in headless Chromium (needs chromium installed)")
+    p.add_argument("--size", type=_size_arg, metavar="WxH",
+                   help="with --browser: the capture's size in pixels (default: 1920x1080)")
     p.add_argument("--app-url", metavar="URL", help="with --browser: capture this running dashboard instead of the "
                                                     "stand-alone map, e.g. http://localhost:8501")
     p.add_argument("--change-from", metavar="YYYY-MM-DD",
@@ -173,7 +188,7 @@ def run(args) -> int:
             bar.set_description_str(message)
 
         out = export(briefing, dates, fmt, args.out, args.preset, args.marking, progress,
-                     browser=args.browser, app_url=args.app_url, fps=_fps(args))
+                     browser=args.browser, app_url=args.app_url, fps=_fps(args), size=args.size)
     size = out.stat().st_size
     unit = "frame" if fmt in ("gif", "mp4") else "date"
     print(f"wrote {out} ({fmt}, {len(dates)} {unit}{'s' if len(dates) > 1 else ''}, {size / 1e6:.1f} MB)")

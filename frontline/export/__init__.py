@@ -38,12 +38,14 @@ def _check_change(since, dates, fmt: str, browser: bool) -> None:
 
 
 def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "slide", marking: str = "",
-           progress=None, browser: bool = False, app_url: str | None = None, fps: float | None = None) -> Path:
+           progress=None, browser: bool = False, app_url: str | None = None, fps: float | None = None,
+           size: tuple[int, int] | None = None) -> Path:
     """Write ``dates`` of ``briefing`` as ``fmt`` to ``out``; return the path written.
 
     - ``png``/``pdf``/``svg``: the briefing page of one date, or small multiples of several;
       with ``browser=True`` (PNG only) a capture of the interactive map in headless Chromium
-      (of the dashboard at ``app_url`` if given, else of the stand-alone map).
+      (of the dashboard at ``app_url`` if given, else of the stand-alone map made for a slide: no
+      controls, the area of interest, a legend, the scale and a source line), ``size`` (w, h) pixels.
     - ``pptx``: title slide, one slide per date, closing chart and sources.
     - ``html``: the stand-alone interactive map, opening on the first date.
     - ``gif``/``mp4``: an animation, the page of each date a frame (``fps`` frames a second;
@@ -68,13 +70,13 @@ def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "
         from .capture import capture_app, capture_html
         from .standalone import standalone_html
 
-        width, height = page.pixels if preset == "slide" else (1920, 1080)
+        width, height = size or (page.pixels if preset == "slide" else (1920, 1080))
         if app_url:
             report(0.1, f"opening {app_url}")
             capture_app(app_url, dates[0], out, width, height)
         else:
             report(0.1, "building the interactive map")
-            html = standalone_html(briefing, marking, start=dates[0])
+            html = standalone_html(briefing, marking, start=dates[0], capture=True)
             report(0.6, "capturing in headless Chromium")
             capture_html(html, out, width, height)
         report(1.0, f"wrote {out}")

@@ -35,6 +35,8 @@ __all__ = ["standalone_html", "inline_assets", "territory_features", "event_feat
 SIMPLIFY_DEG = 0.01
 COORD_DECIMALS = 3
 _SENTINEL = "frontline-inline:"
+CAPTURE_METHOD = ("Territory: estimated from the places each side held (Frontline atlas method, "
+                  "docs/methodology_territory.md), not a surveyed front line.")
 
 
 def _round_coords(geom) -> dict:
@@ -132,15 +134,16 @@ class _Overlay(folium.MacroElement):
  <div style="font-size:18px;font-weight:bold">{{ this.title }}</div>
  <div id="fl-date" style="font-size:28px;font-weight:bold"></div>
  <div id="fl-area" style="font-size:14px"></div>
- <div style="font-size:11px;color:#555;max-width:300px">Circles: events of the {{ this.window }} days to the date (colours as in the
- legend). Unshaded land: not assigned. Play, or drag the slider.</div>
+ {% if this.area_name %}<div style="font-size:14px;font-weight:bold">{{ this.area_name }}</div>{% endif %}
+ {% if not this.capture %}<div style="font-size:11px;color:#555;max-width:300px">Circles: events of the {{ this.window }} days to the date (colours as in the
+ legend). Unshaded land: not assigned. Play, or drag the slider.</div>{% endif %}
 </div>
 <style>.leaflet-bottom.leaflet-left{width:70% !important}</style>
 {% if this.marking %}
 <div style="position:fixed;top:0;left:0;right:0;z-index:1001;text-align:center;background:#f3e9e4;color:#7a1010;font:bold 13px sans-serif;padding:2px">{{ this.marking }}</div>
 {% endif %}
-<details style="position:fixed;top:{{ 30 if this.marking else 10 }}px;right:10px;z-index:1000;background:rgba(255,255,255,.92);padding:4px 8px;max-width:420px;font:12px sans-serif">
- <summary>Sources and method</summary><p>{{ this.sources }}</p><p>{{ this.method }}</p></details>
+{% if not this.capture %}<details style="position:fixed;top:{{ 30 if this.marking else 10 }}px;right:10px;z-index:1000;background:rgba(255,255,255,.92);padding:4px 8px;max-width:420px;font:12px sans-serif">
+ <summary>Sources and method</summary><p>{{ this.sources }}</p><p>{{ this.method }}</p></details>{% endif %}
 {% endmacro %}
 {% macro script(this, kwargs) %}
 (function () {
@@ -161,8 +164,11 @@ class _Overlay(folium.MacroElement):
 {% endmacro %}
 """)
 
-    def __init__(self, timeline, slider, start, title, areas, window, marking, sources, method):
+    def __init__(self, timeline, slider, start, title, areas, window, marking, sources, method, capture=False,
+                 area_name=""):
         super().__init__()
+        self.capture = bool(capture)
+        self.area_name = html_text(area_name)
         self._name = "FrontlineOverlay"
         self.timeline = timeline.get_name()
         self.slider = slider.get_name()
@@ -173,6 +179,54 @@ class _Overlay(folium.MacroElement):
         self.marking = html_text(marking)
         self.sources = html_text(sources)
         self.method = html_text(method)
+
+
+class _CaptureFrame(folium.MacroElement):
+    """For a capture fit for a slide: every control hidden (zoom, fullscreen, layers, the slider and its
+    Play, the sources toggle, the map's own legend), a legend of the date, the scale bar and a source line."""
+
+    _template = folium.template.Template("""
+{% macro html(this, kwargs) %}
+<style>
+.leaflet-control-zoom,.leaflet-control-fullscreen,.leaflet-control-layers,.leaflet-timeline-control,.fl-legend,
+.leaflet-control-attribution,#fl-date-label{display:none !important}
+.leaflet-bottom{bottom:{{ this.footer_px }}px !important}
+.leaflet-control-scale-line{font:13px sans-serif;background:rgba(255,255,255,.85)}
+#fl-capture-legend{position:fixed;right:12px;bottom:{{ this.footer_px + 10 }}px;z-index:1000;background:rgba(255,255,255,.94);
+ padding:8px 12px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);font:13px sans-serif;color:#1e1e1e}
+#fl-capture-legend .sw{display:inline-block;width:14px;height:14px;margin-right:7px;vertical-align:-2px;border:1px solid}
+#fl-capture-legend td{padding:1px 4px}
+#fl-capture-source{position:fixed;left:0;right:0;bottom:0;height:{{ this.footer_px }}px;z-index:1000;background:#fff;
+ border-top:1px solid #ccc;padding:4px 12px;box-sizing:border-box;font:11px sans-serif;color:#555;overflow:hidden}
+</style>
+<div id="fl-capture-legend"><div style="font-weight:bold;margin-bottom:4px">Territory (estimated{{ this.whole }})</div><table>{{ this.rows }}</table>
+<div style="margin-top:4px;color:#555;font-size:11px">Circles: events of the {{ this.window }} days to the date. Unshaded: not assigned.</div></div>
+<div id="fl-capture-source">{{ this.sources }} {{ this.method }}</div>
+{% endmacro %}
+""")
+
+    def __init__(self, rows: str, window: int, sources: str, method: str, footer_px: int = 46, whole: bool = False):
+        super().__init__()
+        self.whole = ", whole theatre" if whole else ""
+        self._name = "FrontlineCapture"
+        self.rows, self.window, self.footer_px = rows, int(window), int(footer_px)
+        self.sources, self.method = html_text(sources), html_text(method)
+
+
+def _legend_rows(briefing: Briefing, when) -> str:
+    """The legend's rows on ``when``: a swatch, the side and its km² (escaped)."""
+    from .briefing import format_area
+
+    areas = briefing.areas(when)
+    areas = areas[(areas["controller"] != UNASSIGNED) & (areas["area_km2"] > 0)]
+    rows = []
+    for r in areas.itertuples(index=False):
+        opacity = "0.25" if r.controller == "CONTESTED" else ("0.65" if r.controller == "ISIS" else "0.5")
+        swatch = (f'<span class="sw" style="background:{html_text(r.color)};opacity:1;border-color:{html_text(r.color)};'
+                  f'filter:opacity({opacity})"></span>')
+        rows.append(f"<tr><td>{swatch}{html_text(r.label)}</td><td style='text-align:right'>"
+                    f"{html_text(format_area(r.area_km2))}</td></tr>")
+    return "".join(rows)
 
 
 def _ms(day) -> int:
@@ -191,8 +245,11 @@ def _isis_areas(briefing: Briefing) -> list:
 
 
 def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territory in Syria and Iraq",
-              start=None, progress=None) -> folium.Map:
-    """The folium map with territory and event timelines, slider and overlay (assets not yet inlined)."""
+              start=None, progress=None, capture: bool = False) -> folium.Map:
+    """The folium map with territory and event timelines, slider and overlay (assets not yet inlined).
+
+    With ``capture`` the page is made for a screenshot fit for a slide (:class:`_CaptureFrame`).
+    """
     m = base.base_map(height="100%", online_tiles=False, local_assets=False)
     w, s, e, n = briefing.bounds or (35.5, 29.0, 48.6, 37.4)
     m.fit_bounds([[s, w], [n, e]])
@@ -208,7 +265,11 @@ def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territor
         playback_duration=60000)
     slider.add_timelines(territory, events).add_to(m)
     _Overlay(territory, slider, start, title, _isis_areas(briefing), briefing.window_days,
-             marking, briefing.sources_note(), METHOD_NOTE).add_to(m)
+             marking, briefing.sources_note(), METHOD_NOTE, capture, briefing.area_name).add_to(m)
+    if capture:
+        m.options.update(zoom_snap=0.1)  # fit the analyst's box closely, not to a whole zoom level
+        _CaptureFrame(_legend_rows(briefing, start or vocab.PERIOD_END), briefing.window_days,
+                      briefing.sources_note(), CAPTURE_METHOD, whole=briefing.bounds is not None).add_to(m)
     return m
 
 
@@ -247,13 +308,13 @@ def inline_assets(page: str, vendor_dir: Path = config.VENDOR_DIR) -> str:
 
 
 def standalone_html(briefing: Briefing, marking: str = "", start=None, progress=None,
-                    vendor_dir: Path = config.VENDOR_DIR) -> str:
-    """The whole stand-alone page as a string (see the module docstring)."""
+                    vendor_dir: Path = config.VENDOR_DIR, capture: bool = False) -> str:
+    """The whole stand-alone page as a string (see the module docstring); ``capture``: for a screenshot."""
     missing = assets.missing(vendor_dir)
     if missing:
         raise ExportError(f"the map's scripts are not installed ({', '.join(missing)} missing in {vendor_dir}); "
                           "run 'make assets' (or: cd web && npm install && python -m frontline assets)")
-    m = build_map(briefing, marking, start=start, progress=progress)
+    m = build_map(briefing, marking, start=start, progress=progress, capture=capture)
     assets.localize(m, base_url=_SENTINEL)
     page = inline_assets(m.get_root().render(), vendor_dir)
     left = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?:)?//[^"]*"', page)
