@@ -97,7 +97,7 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
         for pid in shown.sort_values("date", ascending=False)["place_id"].drop_duplicates():
             if pid in info.index:
                 places.append({"name": str(info.at[pid, "name"]), "lon": float(info.at[pid, "lon"]),
-                               "lat": float(info.at[pid, "lat"]), "bold": True})
+                               "lat": float(info.at[pid, "lat"]), "bold": True, "clear": 6.5})
     cities = carto.city_labels(briefing.places)
     if briefing.bounds is not None:  # an area of interest: its cities, then its own towns
         w, s, e, n = briefing.bounds
@@ -105,7 +105,10 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
         cities += briefing.places_in_view(briefing.bounds, labels)
     seen = {p["name"] for p in places}
     cities = [c for c in cities if not (c["name"] in seen or seen.add(c["name"]))]
-    placed = carto.draw_labels(ax, places[:8] + cities[:labels], renderer, scale, fontsize=label_size, avoid=taken)
+    markers = (carto.marker_boxes(ax, shown["lon"].to_numpy(), shown["lat"].to_numpy(), 5.0 * scale)
+               if shown is not None and not shown.empty else [])
+    placed = carto.draw_labels(ax, places[:8] + cities[:labels], renderer, scale, fontsize=label_size, avoid=taken,
+                               obstacles=markers)
     carto.draw_country_names(ax, scale, renderer, taken)
     return {"controllers": drawn, "event_types": types, "labels": placed, "snapshot": snap, "events": shown,
             "change": None if change is None else change[1]}
