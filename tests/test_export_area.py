@@ -152,3 +152,22 @@ def test_a_change_map_of_an_area_counts_the_km2_inside_it(briefing):
     assert (inside["gained_km2"] <= whole["gained_km2"] + 1).all()
     everywhere = ground_table(briefing.model, "2016-01-01", "2017-07-10", (30, 25, 55, 42)).set_index("controller")
     assert everywhere["gained_km2"].to_numpy() == pytest.approx(whole["gained_km2"].to_numpy(), rel=0.02, abs=1)
+
+
+def test_briefing_page_draws_a_change_map_since_a_date():
+    import datetime as dt
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "pages" / "4_Briefing.py"), default_timeout=120)
+    at.session_state["fl_date"] = dt.date(2017, 7, 10)
+    at.run()
+    at.checkbox(key="br_change").check().run()
+    at.date_input(key="br_change_from").set_value(dt.date(2016, 1, 1))
+    at.selectbox(key="br_format").set_value("svg").run()
+    at.button(key="br_build").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert len(at.get("download_button")) == 1

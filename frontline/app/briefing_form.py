@@ -42,6 +42,7 @@ class Options:
     window_days: int = 30
     area_ok: bool = True
     animation: tuple | None = None  # (from, to, step) of a GIF or an MP4
+    change_from: object = None  # a single-date page: hatch the ground that changed hands since this date
 
 
 def area_options() -> tuple[tuple | None, str, bool]:
@@ -116,6 +117,15 @@ def options(day, filters) -> Options:
                               help="As on the map (its sidebar's 'Highlight the last').")
     preset = st.radio("Page", list(PRESETS), format_func=lambda p: PRESETS[p].label, horizontal=True,
                       key="br_preset", disabled=fmt not in STATIC_FORMATS + ANIMATION_FORMATS)
+    change_from = None
+    if fmt in STATIC_FORMATS and animation is None and st.checkbox(
+            "Show the ground that changed hands since…", key="br_change",
+            help="One date's page: the ground each side took since this date is hatched in its colour, with "
+                 "each side's km² gained and lost in the legend (as --change-from on the command line)."):
+        import datetime as dt
+
+        change_from = st.date_input("Since", value=max(vocab.PERIOD.start, day - dt.timedelta(days=180)),
+                                    min_value=vocab.PERIOD.start, max_value=vocab.PERIOD.end, key="br_change_from")
     marking = st.text_input("Marking line (optional, e.g. a classification or handling caveat)", key="br_marking",
                             max_chars=120)
     browser = False
@@ -131,7 +141,8 @@ def options(day, filters) -> Options:
                "No event filters: every event is drawn. Territory always uses every change of control.")
     raw = ([day] if use_day else []) + [labels[p] for p in picked] + [
         d for d in typed.replace(";", ",").split(",") if d.strip()]
-    return Options(raw, fmt, preset, marking, browser, bounds, area_name, int(window), area_ok, animation)
+    return Options(raw, fmt, preset, marking, browser, bounds, area_name, int(window), area_ok, animation,
+                   change_from)
 
 
 def dates_or_error(opts: Options) -> list | None:
@@ -163,12 +174,15 @@ def preview_and_build(briefing, dates: list, opts: Options, filters) -> None:
     c1, c2 = st.columns(2)
     preview = c1.button("Preview", key="br_preview", width="stretch")
     build = c2.button(f"Build the {fmt.upper()}", type="primary", key="br_build", width="stretch")
-    settings = (tuple(dates), marking, filters, briefing.bounds, briefing.window_days)
+    settings = (tuple(dates), marking, filters, briefing.bounds, briefing.window_days, briefing.change_from)
     if preview:
-        with st.spinner("Drawing the preview..."), tempfile.TemporaryDirectory() as tmp:
-            shown_dates = dates[-1:] if fmt in ANIMATION_FORMATS else dates
-            out = export(briefing, shown_dates, "png", Path(tmp) / "preview.png", "slide", marking)
-            st.session_state["br_preview_png"] = (settings, out.read_bytes())
+        try:
+            with st.spinner("Drawing the preview..."), tempfile.TemporaryDirectory() as tmp:
+                shown_dates = dates[-1:] if fmt in ANIMATION_FORMATS else dates
+                out = export(briefing, shown_dates, "png", Path(tmp) / "preview.png", "slide", marking)
+                st.session_state["br_preview_png"] = (settings, out.read_bytes())
+        except FrontlineError as err:
+            st.error(md_text(err))
     shown = st.session_state.get("br_preview_png")
     if not (shown and shown[0] == settings) and "br_file" not in st.session_state:
         st.caption("Press **Preview** to see the export at slide size here, or **Build** to make the file to "
