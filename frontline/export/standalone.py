@@ -13,6 +13,7 @@ import base64
 import json
 import mimetypes
 import re
+import weakref
 from pathlib import Path
 
 import folium
@@ -44,37 +45,47 @@ def _round_coords(geom) -> dict:
     return shapely.geometry.mapping(shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS)))
 
 
+#: Features already made, per model (forgotten with the model).
+_FEATURES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def territory_features(briefing: Briefing, progress=None) -> list[dict]:
-    """One GeoJSON feature per class and run of dates over which its shape does not change.
+    """One GeoJSON feature per class and run of dates over which its land does not change.
 
     Properties: ``controller, label, color, start, end, endExclusive``, ``area``. ``start`` is the first
     day of the run and ``end`` the day the next shape starts (``endExclusive``), so every time of every
     day falls in exactly one run: an inclusive end date read as midnight would leave the rest of its
-    last day with no shape.
+    last day with no shape. Each run's land is made once, when the run ends (from the model's face masks).
     """
     model = briefing.model
     dates = [d for d in model.state_dates if d <= pd.Timestamp(vocab.PERIOD_END)]
-    end_of_period = pd.Timestamp(vocab.PERIOD_END)
+    end_of_period = pd.Timestamp(vocab.PERIOD_END) + pd.Timedelta(days=1)
     runs: dict[str, list] = {}
     features = []
+
+    made = _FEATURES.setdefault(model, {})  # the same run's feature again (another export of the model)
+
+    def close(ctrl, run, end):
+        if run[1].any():
+            key = (ctrl, run[0], end, np.packbits(run[1]).tobytes())
+            if key not in made:
+                geom, area = model.mask_geometry(run[1], ctrl)
+                made[key] = None if geom.is_empty else _territory_feature(ctrl, geom, run[0], end, area)
+            if made[key] is not None:
+                features.append(made[key])
+
     for i, day in enumerate(dates):
-        snap = model.snapshot(day)
-        areas = snap.areas.set_index("controller")["area_km2"]
-        for ctrl, geom in snap.geometries.items():
-            if ctrl == UNASSIGNED:
-                continue
-            key = shapely.to_wkb(geom) if geom is not None and not geom.is_empty else b""
+        for ctrl, mask in model.class_masks(day).items():
             run = runs.get(ctrl)
-            if run and run[1] == key:
+            if run is not None and np.array_equal(run[1], mask):
                 continue
-            if run and run[1]:
-                features.append(_territory_feature(ctrl, run[2], run[0], day, run[3]))
-            runs[ctrl] = [day, key, geom, float(areas.get(ctrl, 0.0))]
+            if run is not None:
+                close(ctrl, run, day)
+            runs[ctrl] = [day, mask]
         if progress:
             progress((i + 1) / len(dates), f"territory {day.date()}")
     for ctrl, run in runs.items():
-        if run[1]:
-            features.append(_territory_feature(ctrl, run[2], run[0], end_of_period + pd.Timedelta(days=1), run[3]))
+        close(ctrl, run, end_of_period)
     return features
 
 
@@ -238,10 +249,17 @@ def _ms(day) -> int:
     return int(pd.Timestamp(day).value // 1_000_000)
 
 
-def _isis_areas(briefing: Briefing) -> list:
-    s = briefing.area_series()
-    s = s[s["controller"] == "ISIS"].sort_values("date")
-    return [[f"{pd.Timestamp(d):%Y-%m-%d}", round(float(a), -1)] for d, a in zip(s["date"], s["area_km2"])]
+def _isis_areas(features: list[dict]) -> list:
+    """``[[date, km²], ...]``: ISIS's area from each of its runs' first day (0 from the end of a run that no
+    other follows), for the readout; the same faces and areas as the model's area series."""
+    runs = sorted((f["properties"] for f in features if f["properties"]["controller"] == "ISIS"),
+                  key=lambda p: p["start"])
+    out = []
+    for i, p in enumerate(runs):
+        out.append([p["start"], p["area"]])
+        if i + 1 == len(runs) or runs[i + 1]["start"] != p["end"]:
+            out.append([p["end"], 0.0])
+    return out
 
 
 def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territory in Syria and Iraq",
@@ -253,7 +271,8 @@ def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territor
     m = base.base_map(height="100%", online_tiles=False, local_assets=False)
     w, s, e, n = briefing.bounds or (35.5, 29.0, 48.6, 37.4)
     m.fit_bounds([[s, w], [n, e]])
-    territory = folium.plugins.Timeline({"type": "FeatureCollection", "features": territory_features(briefing, progress)},
+    features = territory_features(briefing, progress)
+    territory = folium.plugins.Timeline({"type": "FeatureCollection", "features": features},
                                         style=_TERRITORY_STYLE, on_each_feature=_TERRITORY_TOOLTIP)
     territory.add_to(m)
     events = folium.plugins.Timeline({"type": "FeatureCollection", "features": event_features(briefing)},
@@ -264,7 +283,7 @@ def build_map(briefing: Briefing, marking: str = "", title: str = "ISIS territor
         steps=int((pd.Timestamp(vocab.PERIOD_END) - pd.Timestamp(vocab.PERIOD_START)).days // 7),
         playback_duration=60000)
     slider.add_timelines(territory, events).add_to(m)
-    _Overlay(territory, slider, start, title, _isis_areas(briefing), briefing.window_days,
+    _Overlay(territory, slider, start, title, _isis_areas(features), briefing.window_days,
              marking, briefing.sources_note(), METHOD_NOTE, capture, briefing.area_name).add_to(m)
     if capture:
         m.options.update(zoom_snap=0.1)  # fit the analyst's box closely, not to a whole zoom level
