@@ -174,9 +174,9 @@ def run(args) -> int:
     if since is not None:
         import dataclasses
 
-        from ..export import _check_change
+        from ..export import check_change_map
 
-        _check_change(since, dates, fmt, args.browser)
+        check_change_map(since, dates, fmt, args.browser)
         briefing = dataclasses.replace(briefing, change_from=since)
 
     from tqdm import tqdm

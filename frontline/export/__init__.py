@@ -24,10 +24,10 @@ from ..errors import ExportError
 from .briefing import Briefing, load_briefing, parse_dates
 from .presets import FORMATS, PRESETS, STATIC_FORMATS, check_output, get_preset
 
-__all__ = ["export", "Briefing", "load_briefing", "parse_dates", "FORMATS", "PRESETS", "STATIC_FORMATS"]
+__all__ = ["export", "check_change_map", "Briefing", "load_briefing", "parse_dates", "FORMATS", "PRESETS", "STATIC_FORMATS"]
 
 
-def _check_change(since, dates, fmt: str, browser: bool) -> None:
+def check_change_map(since, dates, fmt: str, browser: bool) -> None:
     """A change map is one date's page (png, pdf or svg) since an earlier date."""
     if fmt not in STATIC_FORMATS or browser or len(dates) != 1:
         raise ExportError("--change-from draws one date's map: give one --date and --format png, pdf or svg "
@@ -61,7 +61,7 @@ def export(briefing: Briefing, dates, fmt: str, out: Path | str, preset: str = "
     marking = " ".join(str(marking or "").split())
     report = progress or (lambda fraction, message: None)
     if briefing.change_from is not None:
-        _check_change(briefing.change_from, dates, fmt, browser)
+        check_change_map(briefing.change_from, dates, fmt, browser)
     if browser:
         if fmt != "png":
             raise ExportError(f"a browser capture is a PNG; use --format png with --browser (not {fmt})")
