@@ -36,5 +36,6 @@ def date_panel():
 
 
 date_panel()
+mapview.export_view_button()
 place_view.place_section(ds.places, ds.events)
 mapview.attribution()

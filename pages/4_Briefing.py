@@ -1,5 +1,6 @@
 """Briefing: export clean, labelled maps, small multiples, a slide deck or a stand-alone map, for download."""
 
+import pandas as pd
 import streamlit as st
 
 from frontline.app import banner, briefing_form, cache, nav, state
@@ -32,4 +33,6 @@ with left:
 if dates is None:
     st.stop()
 with right:
-    briefing_form.preview_and_build(Briefing(ds.places, ds.events, model, filters), dates, opts, filters)
+    since = pd.Timestamp(opts.change_from) if opts.change_from else None
+    briefing = Briefing(ds.places, ds.events, model, filters, opts.window_days, opts.bounds, opts.area_name, since)
+    briefing_form.preview_and_build(briefing, dates, opts, filters)

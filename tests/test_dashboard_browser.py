@@ -229,3 +229,29 @@ def test_markdown_in_a_link_never_fetches_a_beacon_or_shows_a_link(app_url, page
     assert page.locator("img[src*='beacon']").count() == 0
     assert page.locator("a[href*='evil.example']").count() == 0
     _shot(page, "hostile-link")
+
+
+def test_export_this_view_makes_a_slide_of_the_zoomed_map(app_url, page):
+    """As a new user: zoom the map to Mosul on 1 March 2017, press "Export this view", build the PNG."""
+    from PIL import Image
+
+    _open(page, app_url + "/?date=2017-03-01", "2017-03-01")
+    leaflet = next(f for f in page.frames if f.evaluate("() => !!document.querySelector('.leaflet-container')"))
+    leaflet.evaluate("() => { window[Object.keys(window).find(k => /^map_/.test(k) && window[k] && window[k].setView)]"
+                     ".setView([36.34, 43.12], 10); return null; }")
+    # the map reports its view and the page reruns to keep it (the date panel shows the same date again)
+    page.wait_for_timeout(3000)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="detached", timeout=60_000)
+    page.wait_for_timeout(2000)
+    page.get_by_role("button", name="Export this view").click()
+    page.get_by_text("Briefing exports").wait_for(timeout=60_000)
+    page.get_by_text("The map's view at zoom 10").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Build the PNG").click()
+    download = page.get_by_role("button", name=re.compile(r"^Download frontline-20170301\.png"))
+    download.wait_for(timeout=120_000)
+    with page.expect_download() as got:
+        download.click()
+    path = got.value.path()
+    with Image.open(path) as img:
+        assert img.size == (1920, 1080)
+    _shot(page, "export-this-view")

@@ -191,3 +191,110 @@ def test_briefing_page_builds_a_file_to_download():
     assert not at.exception, at.exception
     labels = [b.label for b in at.get("download_button")]
     assert len(labels) == 1 and re.fullmatch(r"Download frontline-\d{8}\.svg \(\d+\.\d MB\)", labels[0])
+
+
+@pytest.mark.parametrize("marking", ["cost $5M and $6M", r"$\frac$", r"50% of a_b \n c\d"])
+def test_marking_prints_exactly_as_typed_never_as_math(briefing, tmp_path, marking):
+    out = export(briefing, ["2015-05-21"], "svg", tmp_path / "map.svg", TINY, marking=marking)
+    # matplotlib writes each text's string as a comment before its glyphs
+    texts = re.findall(r"<!-- (.*?) -->", out.read_text(encoding="utf-8"))
+    assert texts.count(marking) == 2  # the band at the top and at the bottom
+    assert not any("\\frac" in t and t != marking for t in texts)
+
+
+def test_a_filter_with_dollars_is_printed_as_typed(tmp_path):
+    from conftest import FIXTURES
+
+    b = load_briefing(FIXTURES / "events.csv", FIXTURES / "places.csv", EventFilter(text="$5M_$6M"))
+    out = export(b, ["2015-05-21"], "svg", tmp_path / "map.svg", TINY)
+    texts = re.findall(r"<!-- (.*?) -->", out.read_text(encoding="utf-8"))
+    assert any("$5M_$6M" in t for t in texts), texts[:6]
+
+
+def test_pdf_and_svg_carry_the_title_and_the_map_date(briefing, tmp_path):
+    pdf = export(briefing, ["2016-03-27"], "pdf", tmp_path / "map.pdf", TINY).read_bytes()
+    assert b"/Title (ISIS territory in Syria and Iraq, 27 March 2016)" in pdf
+    assert b"/CreationDate (D:20160327000000Z)" in pdf
+    svg = export(briefing, ["2014-06-10", "2016-03-27"], "svg", tmp_path / "m.svg", TINY).read_text(encoding="utf-8")
+    assert "<dc:title>ISIS territory in Syria and Iraq, 10 June 2014 to 27 March 2016</dc:title>" in svg
+    assert "<dc:date>2016-03-27</dc:date>" in svg
+
+
+def test_cli_marking_with_tex_prints_as_typed(tmp_path):
+    from conftest import FIXTURES
+
+    data = ["--events", str(FIXTURES / "events.csv"), "--places", str(FIXTURES / "places.csv")]
+    out = tmp_path / "m.svg"
+    code, stdout, err = run("export", "--date", "2015-05-21", "--out", str(out), "--marking", r"$\frac$", *data)
+    assert code == 0, err
+    assert re.findall(r"<!-- (.*?) -->", out.read_text(encoding="utf-8")).count(r"$\frac$") == 2
+
+
+_SAMPLE_JS = """([times]) => {
+  const tl = Object.keys(window).filter(k => /^timeline_[0-9a-f]+$/.test(k)).map(k => window[k])
+                   .find(t => t.getLayers && t.options && t.options.style);  // the territory layer is the styled one
+  const slider = Object.keys(window).filter(k => /^timeline_slider_/.test(k)).map(k => window[k])[0];
+  return times.map(t => {
+    slider.setTime(t);
+    return tl.getLayers().map(l => l.feature.properties.controller);
+  });
+}"""
+
+
+@pytest.mark.browser
+def test_standalone_slider_shows_every_layer_at_every_date_and_time_of_day(briefing, page):
+    """Sample the exported file's slider at many dates and times of day: each shows each side's land that day."""
+    import numpy as np
+    import pandas as pd
+
+    from frontline.export.standalone import standalone_html
+    from frontline.export.briefing import UNASSIGNED
+
+    page.set_content(standalone_html(briefing, start="2015-05-12"), wait_until="load")
+    page.wait_for_function("Object.keys(window).some(k => /^timeline_slider_/.test(k))")
+    rng = np.random.default_rng(17)
+    start, end = pd.Timestamp("2014-01-01"), pd.Timestamp("2019-03-23")
+    days = sorted({*pd.date_range(start, end, periods=300), pd.Timestamp("2015-05-12"), pd.Timestamp("2014-12-16"),
+                   *(pd.Timestamp(d) for d in briefing.model.state_dates if start <= d <= end)})
+    # each day at a random time (and changes of state at 00:00, 12:00 and 23:59)
+    times = [d + pd.Timedelta(milliseconds=int(ms)) for d in days for ms in (rng.integers(0, 86_400_000),)]
+    times += [d + pd.Timedelta(hours=h) for d in days[::10] for h in (0, 12, 23.99)]
+    shown = page.evaluate(_SAMPLE_JS, [[int(t.value // 1_000_000) for t in times]])
+    missing = []
+    for t, controllers in zip(times, shown):
+        geoms = briefing.snapshot(t.normalize()).geometries
+        expected = {c for c, g in geoms.items() if c != UNASSIGNED and g is not None and not g.is_empty}
+        if expected - set(controllers):
+            missing.append((str(t), sorted(expected - set(controllers))))
+    assert len(times) > 350
+    assert not missing, f"{len(missing)} of {len(times)} samples lack a layer, e.g. {missing[:5]}"
+    assert not page.console_errors
+
+
+@pytest.mark.browser
+def test_capture_page_hides_every_control_and_carries_legend_scale_and_sources(briefing, page):
+    import dataclasses
+
+    from frontline.export.area import region_bounds
+    from frontline.export.standalone import standalone_html
+
+    mosul = dataclasses.replace(briefing, bounds=region_bounds("Mosul"), area_name="Mosul")
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.set_content(standalone_html(mosul, start="2017-03-01", capture=True), wait_until="load")
+    page.wait_for_selector(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas", state="attached")
+    for hidden in (".leaflet-control-zoom", ".leaflet-timeline-control", ".leaflet-control-fullscreen",
+                   ".leaflet-control-attribution"):
+        assert not any(el.is_visible() for el in page.locator(hidden).all()), hidden
+    assert page.get_by_text("Sources and method").count() == 0
+    assert page.get_by_text("Play, or drag the slider").count() == 0
+    assert page.locator("#fl-date").inner_text() == "1 March 2017"
+    assert page.locator(".leaflet-control-scale-line").first.is_visible()
+    assert "Territory (estimated, whole theatre)" in page.locator("#fl-capture-legend").inner_text()
+    assert page.locator("#fl-capture-source").inner_text().startswith("Sources: ")
+    # the view is the area of interest, not the theatre
+    w, s, e, n = region_bounds("Mosul")
+    b = page.evaluate("""() => { const m = Object.keys(window).filter(k => /^map_[0-9a-f]+$/.test(k)).map(k => window[k])[0];
+                                 const b = m.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }""")
+    assert b[0] <= w + 0.3 and b[2] >= e - 0.3 and b[1] <= s + 0.3 and b[3] >= n - 0.3
+    assert (b[2] - b[0]) < 3 * (e - w)  # zoomed to the box
+    assert not page.console_errors

@@ -154,6 +154,15 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
         figures_panel(ds, model, when, points, window, note, change)
 
 
+def export_view_button() -> None:
+    """ "Export this view": open the Briefing page on the map's date, view and highlighted days."""
+    if st.button("Export this view", key="export_view", icon=":material/ios_share:",
+                 help="A slide of what the map shows now (date, view, filters, highlighted days): "
+                      "opens the Briefing page with this view chosen."):
+        state.request_view_export()
+        st.switch_page("pages/4_Briefing.py")
+
+
 def attribution() -> None:
     """The map's sources in full, under the date panel (outside it: it never changes with the date)."""
     st.caption(controls.ATTRIBUTION_TEXT)

@@ -106,8 +106,9 @@ def map_sidebar(filters: EventFilter) -> tuple[int, bool, Overlay]:
     with st.sidebar:
         event_filters(filters)
         st.header("Events on the map")
-        window = st.select_slider("Highlight the last", options=[7, 30, 90, 365], value=30,
+        window = st.select_slider("Highlight the last", options=[7, 30, 90, 365], value=state.get_window(),
                                   format_func=lambda d: f"{d} days", key="opt_window")
+        state.set_window(window)  # the Briefing page's exports highlight the same days
         show_older = st.checkbox("Show older events (faded)", value=True, key="opt_older")
         st.caption("Territory is estimated from the gazetteer's places and does not depend on the filters.")
         return window, show_older, overlay_panel()

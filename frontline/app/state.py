@@ -127,6 +127,28 @@ def set_view(center, zoom) -> None:
     _sync_params(viewstate.view_params(center, zoom), viewstate.VIEW_PARAMS)
 
 
+_WINDOW_KEY, _EXPORT_VIEW_KEY = "fl_window", "fl_export_view"
+
+
+def get_window() -> int:
+    """The map's "highlight the last N days" (30 until the analyst changes it), shared with the exports."""
+    return int(st.session_state.get(_WINDOW_KEY, 30))
+
+
+def set_window(days: int) -> None:
+    st.session_state[_WINDOW_KEY] = int(days)
+
+
+def request_view_export() -> None:
+    """Remember that the analyst pressed "Export this view" (the Briefing page opens on the map's view)."""
+    st.session_state[_EXPORT_VIEW_KEY] = True
+
+
+def pop_view_export() -> bool:
+    """True once after "Export this view" was pressed."""
+    return bool(st.session_state.pop(_EXPORT_VIEW_KEY, False))
+
+
 def pop_notices() -> list[str]:
     """Notices about ignored URL values, each returned once, escaped for Markdown (they echo the URL)."""
     from ..safety import md_text

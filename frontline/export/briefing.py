@@ -33,9 +33,17 @@ METHOD_NOTE = ("Method: a place is held by its last recorded change of control o
                "projection; population: the places held plus a share of the rest of each governorate (2010-2011 totals).")
 BASEMAP_NOTE = ("Basemap: Natural Earth (public domain); place names GeoNames (CC BY 4.0); Khabur river GSHHG (LGPL).")
 
-#: How much each kind of event matters in a briefing (slide bullets pick the highest).
-_WEIGHT = {"control_change": 5.0, "declaration": 4.0, "massacre": 3.5, "siege_start": 3.0, "offensive_start": 3.0,
-           "siege_end": 2.5, "offensive_end": 2.5, "attack": 2.0, "battle": 1.5, "airstrike": 1.0}
+#: How much each kind of event matters in a briefing: a change of control, a declaration or a massacre first.
+_WEIGHT = {"control_change": 3.0, "declaration": 3.0, "massacre": 3.0, "siege_end": 2.5, "offensive_end": 2.0,
+           "siege_start": 2.0, "offensive_start": 2.0, "attack": 1.5, "battle": 1.0, "airstrike": 0.5}
+#: How much the kind of place matters (a city's change of control outweighs a village's).
+_PLACE_WEIGHT = {"city": 1.5, "town": 0.8}
+#: An event that is one of the atlas's milestones (the fall of Mosul, the caliphate, Kobani...).
+_MILESTONE_BONUS = 4.0
+#: Events not involving ISIS count this much (an ISIS briefing; another war's event only when nothing else).
+_NOT_ISIS = 0.5
+#: Bullets within this many days of a bullet already chosen lose this much, so the period is covered.
+_CROWDED_DAYS, _CROWDED_PENALTY = 30, 3.0
 _CONFIDENCE = {"high": 0.5, "medium": 0.25, "low": 0.0}
 
 
@@ -128,6 +136,28 @@ def _first_sentence(text: str, limit: int = 180) -> str:
     return sentence
 
 
+def _milestones(events: pd.DataFrame) -> pd.Series:
+    """True for the events that are one of the atlas's milestones (same date, place and kind)."""
+    from ..dataset.milestones import MILESTONES
+
+    marks = {(pd.Timestamp(m.date), m.place_id, m.event_type) for m in MILESTONES}
+    return pd.Series([(pd.Timestamp(d), p, t) in marks for d, p, t in
+                      zip(events["date"], events["place_id"], events["event_type"])], index=events.index, dtype=bool)
+
+
+def _largest_number(text: str) -> float:
+    """The largest number written in ``text`` (a massacre's toll), 1000 for "thousands", else 0.
+
+    >>> _largest_number("estimates range from about 2,100 to 5,000"), _largest_number("killed thousands"), _largest_number("")
+    (5000.0, 1000.0, 0.0)
+    """
+    nums = [float(m.replace(",", "")) for m in re.findall(r"\d{1,3}(?:,\d{3})+|\d+", str(text))]
+    nums = [v for v in nums if not 1900 <= v <= 2100]  # years are not tolls
+    if re.search(r"\bthousands\b", str(text), re.I):
+        nums.append(1000.0)
+    return max(nums, default=0.0)
+
+
 @dataclass
 class Briefing:
     """The inputs of an export.
@@ -137,7 +167,10 @@ class Briefing:
     places, events : the validated tables (``frontline.dataset.load.load``)
     model : a ``frontline.history.territory.TerritoryModel`` built on the same tables
     filters : which events to draw (territory always uses every change of control)
-    window_days : events of this many days up to the date are drawn on a map
+    window_days : events of this many days up to the date are drawn on a map (the map's "highlight the last N days")
+    bounds : the area of interest (west, south, east, north in degrees), or None for the whole theatre
+    area_name : what the area is called on the page ("Mosul", "the map's view"), if it has a name
+    change_from : a single-date map also shows the ground that changed hands since this date
     """
 
     places: pd.DataFrame
@@ -145,6 +178,9 @@ class Briefing:
     model: object
     filters: EventFilter = field(default_factory=EventFilter)
     window_days: int = 30
+    bounds: tuple | None = None
+    area_name: str = ""
+    change_from: pd.Timestamp | None = None
 
     def __post_init__(self):
         self._shown = filter_events(self.events, self.places, self.filters)
@@ -191,32 +227,88 @@ class Briefing:
         ev = self._shown
         return ev[(ev["date"] >= start) & (ev["date"] <= end)]
 
-    def key_events(self, start, end, n: int = 3) -> pd.DataFrame:
-        """The ``n`` most important filtered events in ``start..end`` (inclusive), one per place, in date order.
+    def event_weights(self, events: pd.DataFrame) -> pd.Series:
+        """How much each event matters in a briefing (higher first), whatever its date in the period.
 
-        Importance: the kind of event (a change of control first), whether ISIS took part,
-        whether it happened on (or in the two weeks before) ``end``, the population of the
-        place and the confidence of the record.
+        The sum of: the kind of event (a change of control, a declaration, a massacre first; a massacre
+        more with the size of its toll), the place (a city, its population), a milestone of the war, and
+        the confidence of the record; the other events of the same place and day add half theirs (Sinjar's
+        fall and massacre on 3 August 2014). Events without ISIS count half.
+        """
+        if events.empty:
+            return pd.Series(dtype=float)
+        pop = events["place_id"].map(self._info["population"]).astype("Float64").fillna(0).astype(float)
+        kind = events["place_id"].map(self._info["kind"]).fillna("")
+        toll = events["summary"].fillna("").map(_largest_number)
+        massacre = (events["event_type"] == "massacre") * toll.map(lambda t: min(math.log10(t + 1), 4.0) / 2)
+        milestone = _milestones(events)
+        own = (events["event_type"].map(_WEIGHT).fillna(1.0) + massacre + kind.map(_PLACE_WEIGHT).fillna(0.3)
+               + pop.map(lambda p: math.log10(p + 1) / 4) + _MILESTONE_BONUS * milestone
+               + events["confidence"].map(_CONFIDENCE).fillna(0))
+        isis = events["actors"].fillna("").str.split("|").map(lambda a: "ISIS" in a)
+        own = own * isis.map({True: 1.0, False: _NOT_ISIS})
+        day = events.groupby(["place_id", events["date"].dt.normalize()])
+        same_day = day["place_id"].transform("size") > 1
+        others = (own.groupby([events["place_id"], events["date"].dt.normalize()]).transform("sum") - own) / 2
+        return own + others.where(same_day, 0.0)
+
+    def key_events(self, start, end, n: int = 3, limit: int = 180) -> pd.DataFrame:
+        """The ``n`` most important filtered events in ``start..end`` (inclusive), in date order; their
+        ``text`` is a bullet of at most about ``limit`` characters of summary.
+
+        Chosen greedily by :meth:`event_weights`, one per place (a milestone always counts on its own),
+        an event within a month of one already chosen counting less, so that a year's slide names the
+        year's turning points, not its last weeks.
         """
         ev = self._shown
         ev = ev[(ev["date"] >= pd.Timestamp(start)) & (ev["date"] <= pd.Timestamp(end))].copy()
         if ev.empty:
             return ev.assign(text=pd.Series(dtype=str))
-        pop = ev["place_id"].map(self._info["population"]).astype("Float64").fillna(0).astype(float)
-        isis = ev["actors"].fillna("").str.split("|").map(lambda a: "ISIS" in a)
-        days_before = (pd.Timestamp(end) - ev["date"]).dt.days
-        recent = (days_before <= 0) * 2.5 + ((days_before > 0) & (days_before <= 14)) * 1.0
-        ev["score"] = (ev["event_type"].map(_WEIGHT).fillna(1.0) + 2.0 * isis + recent
-                       + pop.map(lambda p: math.log10(p + 1) / 2) + ev["confidence"].map(_CONFIDENCE).fillna(0))
+        ev["score"] = self.event_weights(ev)
         ev = ev.sort_values(["score", "date", "event_id"], ascending=[False, True, True], kind="stable")
-        ev = ev.drop_duplicates("place_id").head(n).sort_values(["date", "event_id"], kind="stable")
-        ev["text"] = [self.bullet(r) for r in ev.itertuples(index=False)]
+        chosen, places = [], set()
+        candidates = ev.head(max(60, 10 * n)).assign(_milestone=lambda d: _milestones(d))
+        while len(chosen) < n and len(candidates):
+            picked = ev.loc[chosen, "date"]
+            near = candidates["date"].map(lambda d: bool(((picked - d).abs().dt.days <= _CROWDED_DAYS).any()))
+            adjusted = candidates["score"] - _CROWDED_PENALTY * near
+            best = adjusted.sort_values(ascending=False, kind="stable").index[0]
+            chosen.append(best)
+            places.add(candidates.at[best, "place_id"])
+            candidates = candidates.drop(index=best)
+            candidates = candidates[~candidates["place_id"].isin(places) | candidates["_milestone"]]
+        ev = ev.loc[chosen].sort_values(["date", "event_id"], kind="stable")
+        ev["text"] = [self.bullet(r, limit) for r in ev.itertuples(index=False)]
         return ev
 
-    def bullet(self, row) -> str:
+    def change(self, when):
+        """``(ground, table)`` since :attr:`change_from`: each side's ground taken (lon/lat, by controller)
+        and :func:`frontline.history.change.compare`'s table (km² gained and lost per side); None without
+        ``change_from``."""
+        if self.change_from is None:
+            return None
+        from ..history.change import changed_ground, compare, ground_table
+
+        if self.bounds is not None:  # the km² of the area shown
+            table = ground_table(self.model, self.change_from, when, self.bounds)
+        else:
+            table = compare(self.model, self.events, self.change_from, when).controllers
+        return changed_ground(self.model, self.change_from, when), table
+
+    def places_in_view(self, bounds, n: int = 30) -> list[dict]:
+        """The ``n`` most populous places inside ``bounds`` (W, S, E, N), as labels ``{name, lon, lat}``."""
+        w, s, e, no = bounds
+        p = self.places
+        inside = p[(p["lon"] >= w) & (p["lon"] <= e) & (p["lat"] >= s) & (p["lat"] <= no)]
+        pop = inside["population"].astype("Float64").fillna(0).astype(float)
+        inside = inside.assign(_pop=pop).sort_values(["_pop", "name"], ascending=[False, True], kind="stable")
+        return [{"name": str(r.name), "lon": float(r.lon), "lat": float(r.lat)}
+                for r in inside.head(n).itertuples(index=False)]
+
+    def bullet(self, row, limit: int = 180) -> str:
         """One line for a slide: ``10 Jun 2014 · Mosul: <first sentence of the summary>``."""
         name = self._info["name"].get(row.place_id, row.place_id)
-        return f"{format_date(row.date, short=True)} · {name}: {_first_sentence(row.summary)}"
+        return f"{format_date(row.date, short=True)} · {name}: {_first_sentence(row.summary, limit)}"
 
     def sources_note(self) -> str:
         """``Sources: N curated events from M outlets (most cited: ...)`` for a footer."""
@@ -241,10 +333,11 @@ def _cached(events_path: str, places_path: str, stamp: tuple):
 
 
 def load_briefing(events_path=config.EVENTS_PATH, places_path=config.PLACES_PATH,
-                  filters: EventFilter | None = None, window_days: int = 30) -> Briefing:
+                  filters: EventFilter | None = None, window_days: int = 30, bounds=None,
+                  area_name: str = "") -> Briefing:
     """Load the data files (strictly: a data problem raises ``DataError``) and build a :class:`Briefing`."""
     import os
 
     stamp = tuple(os.path.getmtime(p) if os.path.exists(p) else 0 for p in (events_path, places_path))
     places, events, model = _cached(str(events_path), str(places_path), stamp)
-    return Briefing(places, events, model, filters or EventFilter(), window_days)
+    return Briefing(places, events, model, filters or EventFilter(), window_days, bounds, area_name)

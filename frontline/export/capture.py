@@ -16,7 +16,12 @@ from pathlib import Path
 
 from ..errors import ExportError
 
-__all__ = ["browser_path", "capture", "capture_html", "capture_app", "BROWSER_ARGS"]
+__all__ = ["browser_path", "capture", "capture_html", "capture_app", "BROWSER_ARGS", "HIDE_CONTROLS_CSS"]
+
+#: Every control of the live map hidden for a capture fit for a slide (zoom, fullscreen, layers, the
+#: collapsible legend's toggle stays as the legend).
+HIDE_CONTROLS_CSS = (".leaflet-control-zoom,.leaflet-control-fullscreen,.leaflet-control-layers,"
+                     ".leaflet-timeline-control,.leaflet-bar{display:none !important}")
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                 "--no-first-run", "--disable-component-update", "--disable-sync"]
@@ -40,8 +45,9 @@ def _local(url: str) -> bool:
 
 
 def capture(url: str, out: Path | str, width: int = 1920, height: int = 1080, selector: str | None = None,
-            wait_for: str | None = None, timeout_ms: int = 60_000) -> Path:
-    """Open ``url`` in headless Chromium (non-local requests blocked) and save a PNG of the page or ``selector``."""
+            wait_for: str | None = None, timeout_ms: int = 60_000, hide_css: str = "") -> Path:
+    """Open ``url`` in headless Chromium (non-local requests blocked) and save a PNG of the page or ``selector``;
+    ``hide_css`` is added to every frame first (to hide controls)."""
     exe = browser_path()
     if exe is None:
         raise ExportError("no browser for a browser-faithful capture: install Chromium (Debian: apt-get install "
@@ -55,10 +61,10 @@ def capture(url: str, out: Path | str, width: int = 1920, height: int = 1080, se
     # Playwright session, or some app servers): a fresh worker thread has none.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(_capture, sync_playwright, exe, url, out, width, height, selector, wait_for,
-                           timeout_ms).result()
+                           timeout_ms, hide_css).result()
 
 
-def _capture(sync_playwright, exe, url, out, width, height, selector, wait_for, timeout_ms) -> Path:
+def _capture(sync_playwright, exe, url, out, width, height, selector, wait_for, timeout_ms, hide_css="") -> Path:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, headless=True, args=BROWSER_ARGS)
         try:
@@ -69,6 +75,9 @@ def _capture(sync_playwright, exe, url, out, width, height, selector, wait_for, 
             page.goto(url, wait_until="load", timeout=timeout_ms)
             if wait_for:
                 page.wait_for_selector(wait_for, timeout=timeout_ms)
+            if hide_css:
+                for frame in page.frames:
+                    frame.add_style_tag(content=hide_css)
             page.wait_for_timeout(500)
             target = page.locator(selector).first if selector else page
             target.screenshot(path=str(out))
@@ -94,4 +103,4 @@ def capture_app(url: str, when, out: Path | str, width: int = 1920, height: int 
     day = f"{pd.Timestamp(when):%Y-%m-%d}"
     return capture(f"{url.rstrip('/')}/?date={day}", out, width, height,
                    selector='iframe[title="streamlit_folium.st_folium"]',
-                   wait_for='iframe[title="streamlit_folium.st_folium"]')
+                   wait_for='iframe[title="streamlit_folium.st_folium"]', hide_css=HIDE_CONTROLS_CSS)

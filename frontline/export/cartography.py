@@ -18,6 +18,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch, Polygon as MplPolygon, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
 from pyproj import Transformer
 from shapely.geometry import box, shape
 
@@ -47,6 +48,7 @@ STYLE = {
     "territory_alpha": 0.62,
     "isis_alpha": 0.72,
     "contested_hatch": "////",
+    "change_hatch": "xxx",
     "text": "#1e1e1e",
     "muted": "#5b5b5b",
     "halo": "white",
@@ -217,8 +219,11 @@ def draw_country_names(ax, scale: float = 1.0, renderer=None, taken: list | None
     """SYRIA and IRAQ in spaced capitals, neighbours in small grey capitals; with ``renderer``,
     names that would touch a box in ``taken`` (labels, inset, north arrow) are left out."""
     drawn = []
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     for name, lon, lat, size, color in _COUNTRY_NAMES:
         x, y = project_xy(lon, lat)
+        if not (x0 <= x <= x1 and y0 <= y <= y1):  # an area of interest away from the country's name
+            continue
         t = ax.text(x, y, " ".join(name) if size > 10 else name, ha="center", va="center", fontsize=size * scale,
                     color=color, alpha=0.8, fontweight="bold" if size > 10 else "normal", zorder=2, clip_on=True)
         if renderer is not None and taken:
@@ -263,6 +268,24 @@ def draw_territory(ax, geometries: dict, scale: float = 1.0, inferred: dict | No
             alpha = STYLE["isis_alpha"] if ctrl == "ISIS" else STYLE["territory_alpha"]
             ax.add_artist(PathPatch(path, facecolor=color, alpha=alpha, edgecolor="none", zorder=2.5))
             ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, linewidth=0.8 * scale, zorder=2.55))
+        drawn.append(ctrl)
+    return drawn
+
+
+def draw_changes(ax, ground: dict, scale: float = 1.0) -> list[str]:
+    """The ground each side took (``controller -> lon/lat geometry``), ISW-style: hatched in the taker's colour
+    over a white wash, with its outline; returns the controllers drawn."""
+    drawn = []
+    for ctrl in [c for c in vocab.CONTROLLERS if c in ground]:
+        geom = ground[ctrl]
+        path = geometry_path(project(geom)) if geom is not None and not geom.is_empty else None
+        if path is None:
+            continue
+        color = controller_color(ctrl)
+        ax.add_artist(PathPatch(path, facecolor="white", alpha=0.55, edgecolor="none", zorder=2.9))
+        ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, hatch=STYLE["change_hatch"], linewidth=0,
+                                zorder=2.95))
+        ax.add_artist(PathPatch(path, facecolor="none", edgecolor=color, linewidth=1.3 * scale, zorder=2.97))
         drawn.append(ctrl)
     return drawn
 
@@ -326,21 +349,48 @@ def city_labels(places=None, max_labels: int = 40) -> list[dict]:
     return rows[:max_labels]
 
 
-_OFFSETS = [(1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"), (-1, -1, "right", "top")]
+#: Where a label may sit around its point, in order of preference (cartographic convention: upper right
+#: first): (dx, dy, ha, va), dx and dy in units of the gap between the point and the text.
+_OFFSETS = [(1, 1, "left", "bottom"), (1, -1, "left", "top"), (-1, 1, "right", "bottom"), (-1, -1, "right", "top"),
+            (1.3, 0, "left", "center"), (-1.3, 0, "right", "center"), (0, 1.4, "center", "bottom"),
+            (0, -1.4, "center", "top")]
+
+
+def marker_boxes(ax, lon, lat, radius_pt: float) -> list:
+    """Display-space boxes of point markers (``radius_pt`` points) at ``lon``/``lat``: obstacles for labels."""
+    from matplotlib.transforms import Bbox
+
+    if len(lon) == 0:
+        return []
+    x, y = project_xy(lon, lat)
+    r = radius_pt * ax.figure.dpi / 72
+    pts = ax.transData.transform(np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]))
+    return [Bbox.from_extents(px - r, py - r, px + r, py + r) for px, py in pts]
 
 
 def draw_labels(ax, labels: list[dict], renderer, scale: float = 1.0, fontsize: float = 8.5,
-                avoid: list | None = None, dot: bool = True) -> list[str]:
-    """Place labels greedily in priority order, trying four corners around each point; skip those that collide.
+                avoid: list | None = None, dot: bool = True, obstacles: list | None = None) -> list[str]:
+    """Place labels greedily in priority order, trying eight positions around each point; skip those that
+    collide with a label already placed, a box in ``avoid`` (legend, inset) or ``obstacles`` (event markers,
+    other labels' points).
 
-    ``labels``: dicts with ``name, lon, lat`` and optional ``bold``. ``avoid``: display-space
-    boxes (``Bbox``) already taken (legend, inset); the boxes of the labels drawn are appended
-    to it. Returns the names drawn.
+    ``labels``: dicts with ``name, lon, lat`` and optional ``bold`` and ``clear`` (the radius in points of
+    the label's own marker, which its text keeps clear of). Every label keeps a white halo, readable over
+    any fill. The boxes of the labels drawn are appended to ``avoid``. Returns the names drawn.
     """
     taken = avoid if avoid is not None else []
     ax_box = ax.get_window_extent(renderer)
     placed = []
     pad = 2.2 * scale
+    dots = []  # every candidate's point: no label covers another place's point
+    for lab in labels:
+        x, y = project_xy(lab["lon"], lab["lat"])
+        px, py = ax.transData.transform((float(x), float(y)))
+        if ax_box.contains(px, py):
+            r = 2.2 * scale * ax.figure.dpi / 72
+            dots.append((lab["name"], Bbox.from_extents(px - r, py - r, px + r, py + r)))
+    blocked = list(obstacles or [])
+    halo = [patheffects.withStroke(linewidth=3.0 * scale, foreground=STYLE["halo"])]
     for lab in labels:
         x, y = project_xy(lab["lon"], lab["lat"])
         x, y = float(x), float(y)
@@ -349,17 +399,20 @@ def draw_labels(ax, labels: list[dict], renderer, scale: float = 1.0, fontsize: 
             continue
         bold = lab.get("bold", False)
         size = fontsize * scale * (1.08 if bold else 1.0)
+        gap = pad + lab.get("clear", 0.0) * scale
+        others = [b for name, b in dots if name != lab["name"]]
+        own = [b for b in blocked if not b.contains(px, py)]  # its own marker is cleared by the gap
         for dx, dy, ha, va in _OFFSETS:
-            t = ax.annotate(lab["name"], (x, y), xytext=(dx * (pad + 1), dy * pad), textcoords="offset points",
+            t = ax.annotate(lab["name"], (x, y), xytext=(dx * (gap + 1), dy * gap), textcoords="offset points",
                             ha=ha, va=va, fontsize=size, color=STYLE["text"], zorder=8,
-                            fontweight="bold" if bold else "normal",
-                            path_effects=[patheffects.withStroke(linewidth=2.6 * scale, foreground=STYLE["halo"])])
+                            fontweight="bold" if bold else "normal", path_effects=halo)
             bb = t.get_window_extent(renderer).expanded(1.04, 1.12)
             inside = ax_box.x0 <= bb.x0 and bb.x1 <= ax_box.x1 and ax_box.y0 <= bb.y0 and bb.y1 <= ax_box.y1
-            if inside and not any(bb.overlaps(o) for o in taken):
+            if inside and not any(bb.overlaps(o) for o in taken) and not any(bb.overlaps(o) for o in others) \
+                    and not any(bb.overlaps(o) for o in own):
                 taken.append(bb)
                 placed.append(lab["name"])
-                if dot:
+                if dot and not lab.get("clear"):
                     ax.plot([x], [y], marker="o", markersize=3.2 * scale, color="#222222",
                             markeredgecolor="white", markeredgewidth=0.7 * scale, zorder=7)
                 break
@@ -420,7 +473,7 @@ def locator(ax, main_extent, scale: float = 1.0) -> None:
     ax.add_artist(Rectangle((x0, y0), x1 - x0, y1 - y0, facecolor="none", edgecolor="#c0392b",
                            linewidth=1.2 * scale, zorder=3))
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    half = max(x1 - x0, y1 - y0) * 1.3
+    half = max(max(x1 - x0, y1 - y0) * 1.3, 650_000)  # a small area of interest is shown within the theatre
     box = ax.get_position()
     fw, fh = ax.figure.get_size_inches()
     frame(ax, fit_extent((cx - half, cx + half, cy - half * 0.85, cy + half * 0.85), box.width * fw, box.height * fh),

@@ -18,14 +18,31 @@ from .briefing import CONTESTED, METHOD_NOTE, Briefing, controller_color, contro
 from .presets import Preset
 from .static import TITLE, _new_figure, draw_map, draw_marking, render_context
 
-__all__ = ["multiples_figure", "grid_shape", "TIGHT_BOUNDS"]
+__all__ = ["multiples_figure", "grid_shape", "theatre_bounds", "TIGHT_BOUNDS"]
 
 #: Syria and Iraq with little margin (small panels).
 TIGHT_BOUNDS = (35.6, 29.1, 48.6, 37.4)
 
 
-def grid_shape(n: int, aspect: float = 16 / 9) -> tuple[int, int]:
-    """(rows, columns) for ``n`` panels on a page of ``aspect`` (width / height).
+def theatre_bounds(briefing: Briefing, dates, margin: float = 0.6, min_span: float = 3.0):
+    """The box the panels share: ISIS's land over ``dates`` with a margin (at least ``min_span`` degrees a side,
+    within Syria and Iraq), so the panels show where the war was, not the sea and the Saudi desert;
+    ``TIGHT_BOUNDS`` when ISIS held nothing on any of them."""
+    from .area import fit_bounds
+
+    geoms = [briefing.snapshot(d).geometries.get("ISIS") for d in dates]
+    fitted = fit_bounds(geoms, margin)
+    if fitted is None:
+        return TIGHT_BOUNDS
+    w, s, e, n = fitted
+    cx, cy = (w + e) / 2, (s + n) / 2
+    hw, hh = max(e - w, min_span) / 2, max(n - s, min_span) / 2
+    tw, ts, te, tn = TIGHT_BOUNDS
+    return (max(cx - hw, tw), max(cy - hh, ts), min(cx + hw, te), min(cy + hh, tn))
+
+
+def grid_shape(n: int, aspect: float = 16 / 9, panel_aspect: float = 1.3) -> tuple[int, int]:
+    """(rows, columns) for ``n`` panels of ``panel_aspect`` (the map's width / height) on a page of ``aspect``.
 
     >>> grid_shape(6), grid_shape(4), grid_shape(1), grid_shape(2)
     ((2, 3), (2, 2), (1, 1), (1, 2))
@@ -37,7 +54,7 @@ def grid_shape(n: int, aspect: float = 16 / 9) -> tuple[int, int]:
         rows = math.ceil(n / cols)
         # panel aspect of the map is ~1.3; prefer the layout whose panels are largest
         pw, ph = aspect / cols, 1 / rows
-        size = min(pw / 1.3, ph)
+        size = min(pw / panel_aspect, ph)
         if best is None or size > best[0] + 1e-9:
             best = (size, rows, cols)
     return best[1], best[2]
@@ -49,7 +66,9 @@ def multiples_figure(briefing: Briefing, dates, preset: Preset, marking: str = "
     dates = sorted(dates)
     s = preset.scale
     W, H = preset.width, preset.height
-    rows, cols = grid_shape(len(dates), W / H)
+    bounds = briefing.bounds or theatre_bounds(briefing, dates)
+    x0, x1, y0, y1 = carto.extent(bounds)
+    rows, cols = grid_shape(len(dates), W / H, (x1 - x0) / (y1 - y0))
     with render_context():
         fig, renderer = _new_figure(W, H, preset.dpi)
         margin = 0.3 * s
@@ -80,7 +99,7 @@ def multiples_figure(briefing: Briefing, dates, preset: Preset, marking: str = "
             ax = fig.add_axes([(x + 0.06 * s) / W, (y_top - cell_h + 0.08 * s) / H,
                                (cell_w - 0.12 * s) / W, (cell_h - cap - 0.08 * s) / H])
             draw_map(ax, briefing, when, renderer, scale=0.6 * s, labels=5, furniture=False, events=False,
-                     label_size=9, extent=carto.extent(TIGHT_BOUNDS))
+                     label_size=9, extent=(x0, x1, y0, y1))
             held = briefing.held(when)
             fig.text((x + 0.06 * s) / W, (y_top - 0.02 * s) / H, format_date(when), fontsize=13 * s,
                      fontweight="bold", va="top", color=carto.STYLE["text"])

@@ -49,12 +49,15 @@ FORMATS: dict[str, str] = {
     "svg": "SVG vector image (one map, or small multiples for several dates)",
     "pptx": "PowerPoint deck: title, one slide per date, closing chart and sources",
     "html": "stand-alone interactive map with a time slider (opens offline)",
+    "gif": "animated GIF: the page of each date (1920 x 1080 on the slide preset)",
+    "mp4": "MP4 video (H.264): the page of each date (1920 x 1080 on the slide preset)",
 }
 STATIC_FORMATS = ("png", "pdf", "svg")
 #: The media type of each format (for a download).
 MIME_TYPES: dict[str, str] = {
     "png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "html": "text/html",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "gif": "image/gif", "mp4": "video/mp4",
 }
 
 
@@ -77,7 +80,7 @@ def format_from_path(path: Path | str) -> str:
     ext = Path(path).suffix.lower().lstrip(".")
     if ext not in FORMATS:
         raise ExportError(f"cannot tell the format of {str(path)!r} from its extension; "
-                          f"use --format {'|'.join(FORMATS)} or name the file .png, .pdf, .svg, .pptx or .html")
+                          f"use --format {'|'.join(FORMATS)} or name the file .png, .pdf, .svg, .pptx, .html, .gif or .mp4")
     return ext
 
 

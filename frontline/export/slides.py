@@ -1,8 +1,8 @@
 """A PowerPoint briefing deck (python-pptx): title, one slide per date, closing chart and sources.
 
 Each date's slide shows the map panel (:func:`static.panel_figure`), ISIS's area and
-population, the change since the previous date, and three bullets: the period's key
-events taken from the data (:meth:`Briefing.key_events`).
+population, the change since the previous date, and bullets: the period's key
+events taken from the data by weight (:meth:`Briefing.key_events`; four for a period of half a year or more).
 
 The same inputs give the same bytes: the core properties are dated by the last date of
 the deck (never "now"), and the zip python-pptx writes is rewritten with that date on
@@ -126,6 +126,15 @@ def _periods(dates: list[pd.Timestamp]) -> list[tuple[pd.Timestamp, pd.Timestamp
     return out
 
 
+def bullet_count(start, end) -> int:
+    """Key events on a slide: three, four for a period of half a year or more.
+
+    >>> bullet_count(pd.Timestamp("2014-06-11"), pd.Timestamp("2015-05-21")), bullet_count(pd.Timestamp("2017-07-11"), pd.Timestamp("2017-10-17"))
+    (4, 3)
+    """
+    return 4 if (pd.Timestamp(end) - pd.Timestamp(start)).days >= 180 else 3
+
+
 def slide_titles(dates) -> list[str]:
     """The titles of a deck's slides, in order (title, one per date, closing)."""
     return [TITLE] + [format_date(d) for d in sorted(pd.Timestamp(x) for x in dates)] + ["ISIS territory over time"]
@@ -234,7 +243,8 @@ def build_deck(briefing: Briefing, dates, out: Path | str, marking: str = "", ti
             change = f"{sign}{format_area(abs(delta))} since {format_date(prev, short=True)}"
             _text(slide, x, Inches(1.45), Inches(4.5), Inches(0.4), change, 15, bold=True,
                   color=ACCENT if delta > 0 else INK, name="Change")
-        key = briefing.key_events(start, when, n=3)
+        n = bullet_count(start, when)
+        key = briefing.key_events(start, when, n=n, limit=180 if n <= 3 else 140)
         header = f"Key events, {format_date(start, short=True)} to {format_date(when, short=True)}"
         lines = list(key["text"]) if len(key) else [f"No recorded events in this period{' (with the filters)' if filt else ''}."]
         _bullets(slide, x, Inches(1.95), Inches(4.55), Inches(4.6), header, lines)

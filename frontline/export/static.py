@@ -23,8 +23,8 @@ from matplotlib.transforms import Bbox
 from .. import __version__
 from ..history.filters import describe_filters
 from . import cartography as carto
-from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, format_area,
-                       format_date, format_population)
+from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label,
+                       format_area, format_date, format_population)
 from .presets import Preset
 
 __all__ = ["map_figure", "panel_figure", "save", "render_context", "TITLE", "draw_map"]
@@ -42,6 +42,9 @@ RC = {
     "path.simplify": True,
     "hatch.linewidth": 0.9,
     "axes.unicode_minus": True,
+    # Text is text: markings, titles, filters and place names print as typed ($, %, _, \\), never as math.
+    "text.usetex": False,
+    "text.parse_math": False,
 }
 
 
@@ -70,12 +73,20 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
     """Draw the map of ``when`` on ``ax``; return what was drawn (controllers, event types, labels)."""
     snap = briefing.snapshot(when)
     bbox = ax.get_window_extent(renderer)
-    carto.frame(ax, carto.fit_extent(extent or carto.extent(), bbox.width, bbox.height), scale)
+    if extent is None:
+        extent = carto.extent(briefing.bounds or carto.FOCUS_BOUNDS)
+    carto.frame(ax, carto.fit_extent(extent, bbox.width, bbox.height), scale)
     carto.draw_basemap(ax, scale)
     geoms = {c: g for c, g in snap.geometries.items() if c != UNASSIGNED}
     drawn = carto.draw_territory(ax, geoms, scale, inferred=getattr(snap, "inferred", None))
+    change = briefing.change(when)
+    if change is not None:
+        carto.draw_changes(ax, change[0], scale)
     carto.draw_borders(ax, scale)
     shown = briefing.map_events(when) if events else None
+    if shown is not None and briefing.bounds is not None:  # the legend lists only what the area shows
+        w, s, e, n = briefing.bounds
+        shown = shown[shown["lon"].between(w, e) & shown["lat"].between(s, n)]
     types = carto.draw_events(ax, shown, scale) if events else []
     taken = list(avoid or [])
     if furniture:
@@ -86,11 +97,21 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
         for pid in shown.sort_values("date", ascending=False)["place_id"].drop_duplicates():
             if pid in info.index:
                 places.append({"name": str(info.at[pid, "name"]), "lon": float(info.at[pid, "lon"]),
-                               "lat": float(info.at[pid, "lat"]), "bold": True})
-    cities = [c for c in carto.city_labels(briefing.places) if c["name"] not in {p["name"] for p in places}]
-    placed = carto.draw_labels(ax, places[:8] + cities[:labels], renderer, scale, fontsize=label_size, avoid=taken)
+                               "lat": float(info.at[pid, "lat"]), "bold": True, "clear": 6.5})
+    cities = carto.city_labels(briefing.places)
+    if briefing.bounds is not None:  # an area of interest: its cities, then its own towns
+        w, s, e, n = briefing.bounds
+        cities = [c for c in cities if w <= c["lon"] <= e and s <= c["lat"] <= n]
+        cities += briefing.places_in_view(briefing.bounds, labels)
+    seen = {p["name"] for p in places}
+    cities = [c for c in cities if not (c["name"] in seen or seen.add(c["name"]))]
+    markers = (carto.marker_boxes(ax, shown["lon"].to_numpy(), shown["lat"].to_numpy(), 5.0 * scale)
+               if shown is not None and not shown.empty else [])
+    placed = carto.draw_labels(ax, places[:8] + cities[:labels], renderer, scale, fontsize=label_size, avoid=taken,
+                               obstacles=markers)
     carto.draw_country_names(ax, scale, renderer, taken)
-    return {"controllers": drawn, "event_types": types, "labels": placed, "snapshot": snap, "events": shown}
+    return {"controllers": drawn, "event_types": types, "labels": placed, "snapshot": snap, "events": shown,
+            "change": None if change is None else change[1]}
 
 
 def _furniture(ax, renderer, scale: float, scale_loc=(0.035, 0.04), inset_in=(1.95, 1.55)) -> list[Bbox]:
@@ -146,7 +167,8 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
         return y - rows * row
 
     y = top_in
-    t(x_in, y, "Territory (estimated)", fontsize=fs * 1.05, fontweight="bold", va="top", color=ink)
+    t(x_in, y, "Territory (estimated" + (", whole theatre)" if briefing.bounds is not None else ")"),
+      fontsize=fs * 1.05, fontweight="bold", va="top", color=ink)
     y -= row * 1.2
     areas = briefing.areas(when)
     areas = areas[(areas["controller"] != UNASSIGNED) & ((areas["area_km2"] > 0) | (areas["controller"] == "ISIS"))]
@@ -173,6 +195,8 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
       "(its holder keeps it). Unshaded: not assigned\n(between the sides, or far from any place)",
       fontsize=fs * 0.82, va="top", color=carto.STYLE["muted"], linespacing=1.15)
     y -= row * (0.9 if columns > 1 else 2.9)
+    if drawn.get("change") is not None and columns == 1:
+        y = _change_legend(fig, t, add, x_in, y, col_w, briefing, when, drawn["change"], fs, sw, row, scale)
     handles = carto.event_legend_handles(drawn["event_types"], scale)
     if handles:
         y -= row * 0.4
@@ -190,6 +214,35 @@ def _legend(fig, x_in: float, top_in: float, width_in: float, briefing: Briefing
         y = grid(handles, y, event)
     return y
 
+
+
+def _change_legend(fig, t, add, x_in, y, col_w, briefing, when, table, fs, sw, row, scale) -> float:
+    """Rows "Taken since <date>": each side's hatch and its km² gained and lost; returns the new bottom."""
+    W, H = fig.get_size_inches()
+    ink = carto.STYLE["text"]
+    table = table[(table["gained_km2"] >= 0.5) | (table["lost_km2"] >= 0.5)]
+    y -= row * 0.4
+    where = "in the area shown: " if briefing.bounds is not None else ""
+    t(x_in, y, f"Changed hands since {format_date(briefing.change_from, short=True)}", fontsize=fs * 1.05,
+      fontweight="bold", va="top", color=ink)
+    y -= row * 1.1
+    t(x_in + col_w, y, f"{where}gained / lost", fontsize=fs * 0.8, va="center", ha="right", color=carto.STYLE["muted"])
+    y -= row * 0.75
+    for r in table.itertuples(index=False):
+        yc = y - row / 2
+        color = controller_color(r.controller)
+        if r.gained_km2 >= 0.5:
+            add(Rectangle((x_in / W, (yc - sw / 2) / H), sw / W, sw / H, transform=fig.transFigure, facecolor="white",
+                          edgecolor=color, hatch=carto.STYLE["change_hatch"], linewidth=1.0 * scale))
+        bold = "bold" if r.controller == "ISIS" else "normal"
+        t(x_in + sw + 0.08 * scale, yc, controller_label(r.controller), fontsize=fs * 0.92, va="center",
+          fontweight=bold, color=ink)
+        gained = f"+{format_area(r.gained_km2)}" if r.gained_km2 >= 0.5 else "0"
+        lost = f"−{format_area(r.lost_km2)}" if r.lost_km2 >= 0.5 else "0"
+        t(x_in + col_w, yc, f"{gained} / {lost}", fontsize=fs * 0.92,
+          va="center", ha="right", fontweight=bold, color=ink)
+        y -= row
+    return y - row * 0.2
 
 
 def draw_marking(fig, marking: str, W: float, H: float, s: float) -> float:
@@ -222,6 +275,14 @@ def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", titl
         filt = describe_filters(briefing.filters)
         sub = (f"Estimated zones of control, and events of the {briefing.window_days} days to the date"
                + (f" (events filtered: {filt})" if filt else ""))
+        if briefing.change_from is not None:
+            sub = (f"Estimated zones of control; hatched: ground taken since {format_date(briefing.change_from)}, "
+                   "in the colour of the side that took it")
+        if briefing.bounds is not None:
+            from .area import describe_bounds
+
+            sub = (f"{briefing.area_name or 'Area of interest'} ({describe_bounds(briefing.bounds)}): "
+                   + sub[0].lower() + sub[1:])
         fig.text(margin / W, (top - 0.47 * s) / H, sub, fontsize=10.5 * s, va="top", color=carto.STYLE["muted"])
         fig.text((W - margin) / W, (top + 0.06 * s) / H, format_date(when), fontsize=34 * s, fontweight="bold",
                  va="top", ha="right", color=carto.STYLE["text"])
@@ -241,7 +302,8 @@ def map_figure(briefing: Briefing, when, preset: Preset, marking: str = "", titl
         map_bottom = footer_top + 0.12 * s
         map_h = header_bottom - map_bottom
         ax = fig.add_axes(_fig_box(fig, margin, map_bottom, map_w, map_h))
-        drawn = draw_map(ax, briefing, when, renderer, s)
+        # a change map shows what changed hands; its events would crowd the legend off the page
+        drawn = draw_map(ax, briefing, when, renderer, s, events=briefing.change_from is None)
 
         x = margin + map_w + 0.3 * s
         inner = side_w - 0.1 * s
@@ -275,7 +337,7 @@ def panel_figure(briefing: Briefing, when, width: float = 8.4, height: float = 6
                  Bbox.from_bounds((width - inset_w - 0.2) * dpi, (height - inset_h - 0.2) * dpi,
                                   (inset_w + 0.2) * dpi, (inset_h + 0.2) * dpi)]
         drawn = draw_map(ax, briefing, when, renderer, scale, furniture=False, avoid=avoid, labels=22,
-                         extent=carto.extent(PANEL_BOUNDS))
+                         extent=carto.extent(briefing.bounds or PANEL_BOUNDS))
         _furniture(ax, renderer, scale, scale_loc=(0.74, 0.04))
         fig.add_artist(Rectangle((0.1 / width, 0.1 / height), legend_w / width, box_h / height,
                                  transform=fig.transFigure, facecolor="white", alpha=0.92, edgecolor="#555555",
@@ -284,13 +346,40 @@ def panel_figure(briefing: Briefing, when, width: float = 8.4, height: float = 6
     return fig
 
 
-def save(fig: Figure, out, fmt: str, dpi: int | None = None):
-    """Write ``fig`` as ``fmt`` (png, pdf, svg) with no creation date, so equal inputs give equal bytes.
+def file_metadata(fmt: str, title: str | None = None, when=None) -> dict:
+    """The metadata written with a ``fmt`` file: its title, and the map's date as its date (never "now").
 
-    ``out`` is a path or a binary file object; returns it (a path as ``Path``).
+    Equal inputs give equal metadata, so equal bytes.
+
+    >>> file_metadata("pdf", "Raqqa", "2017-10-17")["CreationDate"]
+    datetime.datetime(2017, 10, 17, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> file_metadata("svg")
+    {'Date': None}
     """
-    meta = {"png": {"Software": None}, "pdf": {"CreationDate": None, "ModDate": None, "Producer": None},
-            "svg": {"Date": None}}[fmt]
+    import datetime as dt
+
+    import pandas as pd
+
+    stamp = None
+    if when is not None:
+        stamp = dt.datetime.combine(pd.Timestamp(when).date(), dt.time(), tzinfo=dt.timezone.utc)
+    creator = f"Frontline atlas {__version__}"
+    if fmt == "png":
+        return {"Software": None, **({"Title": title} if title else {})}
+    if fmt == "pdf":
+        return {"CreationDate": stamp, "ModDate": stamp, "Producer": None, "Creator": creator,
+                **({"Title": title} if title else {})}
+    return {"Date": stamp.date().isoformat() if stamp else None,
+            **({"Title": title, "Creator": creator} if title else {})}
+
+
+def save(fig: Figure, out, fmt: str, dpi: int | None = None, title: str | None = None, when=None):
+    """Write ``fig`` as ``fmt`` (png, pdf, svg) with ``title`` and the map's date ``when`` as metadata.
+
+    No clock reaches the file, so equal inputs give equal bytes. ``out`` is a path or a binary
+    file object; returns it (a path as ``Path``).
+    """
+    meta = file_metadata(fmt, title, when)
     with render_context():
         fig.savefig(out, format=fmt, dpi=dpi or fig.dpi, metadata=meta, facecolor=fig.get_facecolor())
     return out if hasattr(out, "write") else Path(out)

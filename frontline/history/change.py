@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .. import vocab
 from ..errors import DateError
 from .timeline import parse_date
 
-__all__ = ["Change", "compare", "changed_hands", "CONTROLLER_COLUMNS", "PLACE_COLUMNS"]
+__all__ = ["Change", "compare", "changed_ground", "changed_hands", "ground_table", "CONTROLLER_COLUMNS", "PLACE_COLUMNS"]
 
 CONTROLLER_COLUMNS = ["controller", "gained_km2", "lost_km2", "net_km2", "population_gained", "population_lost"]
 PLACE_COLUMNS = ["place_id", "name", "before", "after", "date", "event_id", "source", "source_url", "confidence"]
@@ -100,3 +101,46 @@ def compare(model, events: pd.DataFrame, start, end) -> Change:
     }, columns=PLACE_COLUMNS)
     out = out.sort_values(["date", "place_id"], kind="stable").reset_index(drop=True)
     return Change(a, b, controllers, out)
+
+
+def changed_ground(model, start, end) -> dict:
+    """The ground each controller took from another side between ``start`` and ``end``: ``controller ->``
+    lon/lat geometry, only for controllers that took some.
+
+    The faces are those :func:`compare` counts as gained, so a map of them and its km² agree.
+    """
+    a, b = _check(start, end)
+    sa, sb = model._state(model._state_day(a)), model._state(model._state_day(b))
+    out = {}
+    for i, ctrl in enumerate(vocab.CONTROLLERS):
+        mask = (sb.face_cls == i) & (sa.face_cls != i)
+        if mask.any():
+            out[ctrl] = model._geometry("gained", mask)[0]
+    return out
+
+
+def ground_table(model, start, end, bounds) -> pd.DataFrame:
+    """km² each side gained and lost between ``start`` and ``end`` inside ``bounds`` (W, S, E, N, degrees):
+    ``controller, gained_km2, lost_km2, net_km2`` (areas on the model's equal-area projection)."""
+    import pyproj
+    import shapely
+
+    from .landmodel import EQUAL_AREA_CRS
+
+    a, b = _check(start, end)
+    sa, sb = model._state(model._state_day(a)), model._state(model._state_day(b))
+    to_ea = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True).transform
+    window = shapely.box(*bounds)
+
+    def km2(mask) -> float:
+        if not mask.any():
+            return 0.0
+        geom = shapely.intersection(model._geometry("changed", mask)[0], window)
+        return float(shapely.area(shapely.transform(geom, lambda xy: np.column_stack(to_ea(xy[:, 0], xy[:, 1]))))) / 1e6
+
+    rows = []
+    for i, ctrl in enumerate(vocab.CONTROLLERS):
+        gained = km2((sb.face_cls == i) & (sa.face_cls != i))
+        lost = km2((sa.face_cls == i) & (sb.face_cls != i))
+        rows.append({"controller": ctrl, "gained_km2": gained, "lost_km2": lost, "net_km2": gained - lost})
+    return pd.DataFrame(rows, columns=["controller", "gained_km2", "lost_km2", "net_km2"])

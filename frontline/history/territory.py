@@ -546,6 +546,31 @@ class TerritoryModel:
         self._by_labels[key] = snap
         return snap
 
+    def class_masks(self, when) -> dict[str, np.ndarray]:
+        """The faces of each territory class (every controller and ``CONTESTED``) on ``when``, as boolean masks:
+        cheap (no geometry), for callers that only need to know when a class's land changes."""
+        day = self._state_day(when)
+        cache = self.__dict__.setdefault("_mask_states", {})
+        if day not in cache:  # the labels only (a few bytes a face), kept for the next call
+            st = self._states.get(day) or self._state(day)
+            cache[day] = (st.face_cls.astype(np.int16), st.face_contested.copy())
+        face_cls, contested = cache[day]
+        return {cls: (contested if cls == CONTESTED else face_cls == i)
+                for i, cls in enumerate(TERRITORY_CLASSES) if cls != UNASSIGNED}
+
+    def mask_geometry(self, mask: np.ndarray, cls: str):
+        """The land of the faces in ``mask`` (from :meth:`class_masks`; lon/lat) and its area in km²."""
+        hit = self._geoms.get(("plain", np.packbits(mask).tobytes()))
+        if hit is None:
+            index = None if cls == CONTESTED else self._class_index.get(cls)
+            to_wgs = self._to_wgs
+            geom = shapely.transform(_union(self._parts(mask, index)),
+                                     lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1])))
+            if not shapely.is_valid(geom):
+                geom = shapely.make_valid(geom)
+            hit = self._geoms[("plain", np.packbits(mask).tobytes())] = (geom, float(self._face_area_km2[mask].sum()))
+        return hit
+
     def snapshot(self, when) -> Snapshot:
         """The zones of control on ``when`` (ISO date or Timestamp), cached per change date.
 

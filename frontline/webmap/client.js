@@ -483,6 +483,7 @@
         L.marker([c[0], c[1]], {pane: opts.labelPane, interactive: false, keyboard: false,
           icon: L.divIcon({className: "fl-city", html: c[2], iconSize: null, iconAnchor: [-4, 6]})}).addTo(targets.labels);
       });
+      if (targets.labels._map) flDeclutter(targets.labels._map, targets.labels);  // declutter.js, published with this file
       FL.stats.basemap = true;
     }).catch(report);
   };

@@ -90,7 +90,8 @@ def publish(payload, stem: str, folder: Path = DATA_DIR, url: str = DATA_URL, su
 
 def client_url(folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
     """The URL of the published client script (published on the first call)."""
-    return publish(_CLIENT_JS.read_bytes(), "client", folder, url, suffix=".js")
+    declutter = _CLIENT_JS.with_name("declutter.js").read_bytes()
+    return publish(declutter + b"\n" + _CLIENT_JS.read_bytes(), "client", folder, url, suffix=".js")
 
 
 def css_url(css: str, folder: Path = DATA_DIR, url: str = DATA_URL) -> str:

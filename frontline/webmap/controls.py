@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import folium
 import folium.plugins
@@ -67,6 +68,10 @@ class _Panes(MacroElement):
     {% endmacro %}""")
 
 
+#: The labels' declutter (``declutter.js``): shared by the stand-alone map and the live map's client.
+DECLUTTER_JS = (Path(__file__).with_name("declutter.js")).read_text(encoding="utf-8")
+
+
 class _CityLabels(MacroElement):
     """City names from the bundled Natural Earth places, as text labels (no tiles needed)."""
 
@@ -78,6 +83,8 @@ class _CityLabels(MacroElement):
                     icon: L.divIcon({className: "fl-city", html: c[2], iconSize: null, iconAnchor: [-4, 6]})}).addTo(g);
             });
             g.addTo(m);
+            {{ this.declutter }}
+            flDeclutter(m, g);
         })({{ this._parent.get_name() }});
     {% endmacro %}""")
 
@@ -85,6 +92,7 @@ class _CityLabels(MacroElement):
         super().__init__()
         self._name = "CityLabels"
         self.cities = [[c["lat"], c["lon"], html_text(c["name"])] for c in cities]
+        self.declutter = DECLUTTER_JS
 
 
 class _DateLabel(MacroElement):
