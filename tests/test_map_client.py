@@ -256,6 +256,16 @@ def test_quick_clicks_on_a_step_button_each_count(app_url, page):
 
 
 @pytest.mark.browser
+def test_a_shared_links_view_is_where_the_map_opens_and_stays(app_url, page):
+    open_map(page, app_url, "2017-03-01", "&lat=36.34&lon=43.12&zoom=10")
+    for _ in range(6):  # the view holds while the page settles (no rerun takes the map back to the default)
+        zoom, center = page.locator(FRAME).evaluate("f => [f.contentWindow.map.getZoom(), f.contentWindow.map.getCenter()]")
+        assert zoom == 10 and abs(center["lat"] - 36.34) < 1e-3 and abs(center["lng"] - 43.12) < 1e-3
+        page.wait_for_timeout(400)
+    assert "zoom=10" in page.url
+
+
+@pytest.mark.browser
 def test_play_shows_every_step_once_in_order_and_eases_the_territory(app_url, page):
     open_map(page, app_url, "2014-06-01")
     page.locator(FRAME).evaluate("""f => { const w = f.contentWindow, el = f.contentDocument.getElementById("fl-date-label");

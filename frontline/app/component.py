@@ -117,7 +117,8 @@ _FILL_FRAME_CSS = "<style>#map_div{height:100vh!important}html,body{margin:0;ove
 
 
 def map_component(base_factory, groups, key: str, height: int = 640, layer_control_factory=None,
-                  center=None, zoom=None, returned_objects=("center", "zoom"), preload=(), fill_frame=False):
+                  center=None, zoom=None, returned_objects=("center", "zoom"), preload=(), fill_frame=False,
+                  initial_view=(None, None)):
     """Draw ``base_factory()`` (rendered once) with date-dependent ``groups``; like ``st_folium``.
 
     ``groups`` is a list of ``(name, cache_key or None, build)``: ``build()`` returns the
@@ -127,6 +128,7 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     cluster, a heat map) must name its plugins here.
     With ``fill_frame`` the map fills its frame, so the page can size the frame with CSS
     (e.g. to the window's height); ``height`` is then only the size before that CSS applies.
+    ``initial_view`` (centre, zoom), e.g. from a shared link, is applied once when the map mounts.
     Returns the component's value (``center``, ``zoom`` as asked by ``returned_objects``).
     """
     import streamlit_folium as sf
@@ -150,6 +152,9 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     # back at the next date: the client remembers the switcher's clicks and takes those layers off again
     scripts.append(f"FL.keepHidden(map_div, {json.dumps(list(names))}, "
                    f"[{', '.join(f'feature_group_feature_group_{i}' for i in range(len(names)))}]);")
+    (lat_lng, start_zoom) = initial_view
+    if lat_lng is not None and start_zoom is not None:
+        scripts.append(f"FL.initialView(map_div, {float(lat_lng[0])!r}, {float(lat_lng[1])!r}, {int(start_zoom)});")
     # the value the map reports when it mounts (its own centre and zoom, in the order it reports them): equal to
     # the default, it starts no rerun, which would otherwise compete with the map's first files on the server
     defaults = {k: v for k, v in {"zoom": parts["zoom"], "center": parts.get("center")}.items() if k in returned_objects}

@@ -98,6 +98,11 @@ def _follow(key: str, out) -> bool:
     if not (out and out.get("center") and out.get("zoom")):
         return False
     view = ((out["center"]["lat"], out["center"]["lng"]), out["zoom"])
+    if f"fl_seen_{key}" not in st.session_state:
+        # the first value is the component's default (the base map's view, before the map reports): not a
+        # move, or it would overwrite the view of a shared link (which the map applies when it mounts)
+        st.session_state[f"fl_seen_{key}"] = view
+        return False
     if _same_view(st.session_state.get(f"fl_seen_{key}"), view):
         return False
     st.session_state[f"fl_seen_{key}"] = view
@@ -124,14 +129,16 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
         with c_before:
             before_out = component.map_component(
                 base.live_map, _groups(model, since, window, show_older, ov, None), key="map_before", height=640,
-                layer_control_factory=controls.layer_control, center=center, zoom=zoom, fill_frame=True)
+                layer_control_factory=controls.layer_control, center=center, zoom=zoom, fill_frame=True,
+                initial_view=state.initial_view())
     else:
         c_map, c_fig = st.columns([4, 1])
     with c_map:
         _empty_notice(ds, events, when)
         out = component.map_component(base.live_map, groups, key="map", height=640,
                                       layer_control_factory=controls.layer_control, center=center, zoom=zoom,
-                                      preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True)
+                                      preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True,
+                                      initial_view=state.initial_view())
         if change is not None:
             compare.changed_places(change)
     moved = _follow("map", out)

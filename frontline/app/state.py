@@ -121,6 +121,12 @@ def get_view() -> tuple[tuple[float, float] | None, int | None]:
     return st.session_state[_VIEW_KEY]
 
 
+def initial_view() -> tuple[tuple[float, float] | None, int | None]:
+    """The view the page opened with (the URL's, else none): the same for the whole session."""
+    get_view()
+    return st.session_state.setdefault("fl_initial_view", st.session_state[_VIEW_KEY])
+
+
 def set_view(center, zoom) -> None:
     """Keep the map view in the session and the URL."""
     st.session_state[_VIEW_KEY] = (center, zoom)

@@ -393,6 +393,14 @@
      at the next date: remember the layer switcher's clicks (by layer name) and take those layers off again
      before the switcher is rebuilt (it then shows them unticked). */
   var hidden = {}, watching = false;
+  // The view a shared link asks for (?lat=&lon=&zoom=), applied once when the map mounts: the base map's
+  // script is the same for everyone, and streamlit-folium applies a center/zoom only from its second render.
+  FL.initialView = function (m, lat, lng, zoom) {
+    if (m._flInitialView) return;
+    m._flInitialView = true;
+    m.setView([lat, lng], zoom, { animate: false });
+  };
+
   FL.keepHidden = function (m, names, groups) {
     if (!watching) {
       watching = true;
