@@ -343,7 +343,7 @@ def _texts(at) -> str:
     return " ".join(shown(e.value) for kind in ("error", "warning", "info") for e in getattr(at, kind))
 
 
-def test_every_page_survives_a_one_megabyte_cell_and_shows_the_same_banner(monkeypatch, tmp_path):
+def test_every_page_survives_a_one_megabyte_cell_and_shows_the_same_banner(monkeypatch, tmp_path, curation_local):
     ev, pl = copy_data(ROOT / "tests" / "fixtures", tmp_path)
     _set_cell(ev, 1, "summary", "x" * 1_000_000)
     at = _app_on(monkeypatch, ev, pl)
@@ -391,7 +391,8 @@ def test_repeated_keys_in_a_link_are_merged_or_reported(monkeypatch, fixture_pat
     assert "date is given 2 times in the link; using the last (2016-01-01)." in _texts(at)
 
 
-def test_a_missing_basemap_file_is_explained_on_every_page_and_the_map_still_draws(monkeypatch, fixture_paths, tmp_path):
+def test_a_missing_basemap_file_is_explained_on_every_page_and_the_map_still_draws(monkeypatch, fixture_paths, tmp_path,
+                                                                                   curation_local):
     import shutil
 
     from frontline import config

@@ -175,11 +175,13 @@ def test_a_websocket_from_a_foreign_host_name_is_refused(app_url):
 def test_make_run_listens_on_loopback_unless_told_otherwise():
     import subprocess
 
-    dry = subprocess.run(["make", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert "--server.address 127.0.0.1" in dry.splitlines()[-1]
-    dry = subprocess.run(["make", "-n", "run", "HOST=0.0.0.0", "ALLOWED_HOSTS=atlas.example.org"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout.splitlines()[-1]
-    assert "--server.address 0.0.0.0" in dry and "--server.allowedHosts atlas.example.org" in dry
+    def served(*args) -> str:  # the `streamlit run` line of `make -n run` (set-up lines may come first)
+        dry = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+        return next(line for line in dry.stdout.splitlines() if "streamlit run dashboard.py" in line)
+
+    assert "--server.address 127.0.0.1" in served()
+    line = served("HOST=0.0.0.0", "ALLOWED_HOSTS=atlas.example.org")
+    assert "--server.address 0.0.0.0" in line and "--server.allowedHosts atlas.example.org" in line
 
 
 @pytest.mark.browser
