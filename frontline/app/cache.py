@@ -53,6 +53,8 @@ def _memo(key: tuple, compute):
 # server's memory after a swap comes back to what one version needs.
 
 _VERSION: dict[str, tuple] = {}
+#: The last release after a data change: after Streamlit has dropped the closed sessions (kept 120 s).
+RELEASE_AFTER_S = 135.0
 
 
 def _data_stamp() -> tuple:
@@ -78,8 +80,9 @@ def retire_old_versions() -> bool:
         cached.clear()
     # the disk copy of the model stays (it is keyed by version); its in-memory copy is bounded to one
     release_memory()
-    # sessions still showing the old version let go of it when they rerun or close: release again then
-    for delay in (15.0, 60.0):
+    # sessions still showing the old version let go of it when they rerun or close, and Streamlit keeps a
+    # closed session (its state and last run) for 2 minutes in case the browser reconnects: release again then
+    for delay in (15.0, 60.0, RELEASE_AFTER_S):
         timer = threading.Timer(delay, release_memory)
         timer.daemon = True
         timer.start()
