@@ -31,11 +31,6 @@ def curation_access() -> tuple[serving.Access, str | None]:
     return serving.access(on, "auth" in secrets, address), address
 
 
-def curation_on() -> bool:
-    """Whether curation is turned on at all (the sidebar and other pages may say so)."""
-    return serving.curation_on(os.environ, _secrets())
-
-
 def curator() -> serving.Curator | None:
     """The curator of this session, after drawing the gate; ``None`` (and a notice) if nobody may curate."""
     found, address = curation_access()
