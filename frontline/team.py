@@ -123,20 +123,21 @@ def start(processes: int = 2, port: int = 8080, host: str = "127.0.0.1", run_dir
     team = Team(url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}", run_dir=run_dir)
     try:
         for p in ports:
-            log = open(run_dir / f"streamlit-{p}.log", "wb")
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(p),
-                 "--server.address", "127.0.0.1", "--server.headless", "true",
-                 "--browser.gatherUsageStats", "false", *host_flags],
-                cwd=config.ROOT, env=base_env, stdout=log, stderr=subprocess.STDOUT)
+            with open(run_dir / f"streamlit-{p}.log", "wb") as log:  # the child keeps its own copy of the file
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(p),
+                     "--server.address", "127.0.0.1", "--server.headless", "true",
+                     "--browser.gatherUsageStats", "false", *host_flags],
+                    cwd=config.ROOT, env=base_env, stdout=log, stderr=subprocess.STDOUT)
             team.backends.append((proc, p))
         conf = run_dir / "nginx.conf"
         conf.write_text(render_config(f"{host}:{port}", ports, run_dir), encoding="utf-8")
         check = subprocess.run([nginx, "-t", "-q", "-c", str(conf), "-p", str(run_dir)], capture_output=True, text=True)
         if check.returncode:
             raise FrontlineError(f"{conf}: nginx refused the configuration: {check.stderr.strip()}")
-        team.nginx = subprocess.Popen([nginx, "-c", str(conf), "-p", str(run_dir), "-g", "daemon off;"],
-                                      stdout=subprocess.DEVNULL, stderr=open(run_dir / "nginx.log", "wb"))
+        with open(run_dir / "nginx.log", "wb") as log:
+            team.nginx = subprocess.Popen([nginx, "-c", str(conf), "-p", str(run_dir), "-g", "daemon off;"],
+                                          stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + timeout
         for proc, p in team.backends:
             while not _healthy(f"http://127.0.0.1:{p}"):
