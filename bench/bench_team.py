@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import csv
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -56,6 +57,23 @@ def rss_mb(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has spent busy (all cores, everything but idle and iowait)."""
+    with open("/proc/stat") as fh:
+        ticks = [int(v) for v in fh.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / _TICKS
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class MemorySampler(threading.Thread):
@@ -193,6 +211,7 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
         before = {p: rss_mb(p) for p in team.pids()}
         sampler = MemorySampler(team.pids())
         sampler.start()
+        cpu0, busy0 = {p: cpu_s(p) for p in team.pids()}, machine_busy_s()
         t0 = time.perf_counter()
         async def later(i):  # analysts arrive one after another (--ramp s apart), then all work at once
             await asyncio.sleep(i * args.ramp)
@@ -200,6 +219,8 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
 
         sessions = await asyncio.gather(*[later(i) for i in range(args.sessions)])
         wall = time.perf_counter() - t0
+        server_cpu = {p: cpu_s(p) - cpu0[p] for p in team.pids()}
+        busy = machine_busy_s() - busy0
         sampler.stop()
         await asyncio.sleep(10)  # sessions end when their WebSocket closes
         after = {p: rss_mb(p) for p in team.pids()}
@@ -230,6 +251,11 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
         "first_map_max_s": round(max(firsts), 2) if firsts else None,
         "timeline_max_s": round(max(((s["timeline_s"] or 0) for s in sessions), default=0), 1),
         "events_max_s": round(max(((s["events_s"] or 0) for s in sessions), default=0), 1),
+        # where the machine's CPU went while the sessions ran: the servers' share shows how much of a move's
+        # time is the servers' and how much the 30 browsers' (which share the same cores here)
+        "cpu": {"machine_busy_s": round(busy, 1), "cores_busy": round(busy / wall, 2) if wall else None,
+                "server_s": {str(p): round(v, 1) for p, v in server_cpu.items()},
+                "server_share": round(sum(server_cpu.values()) / busy, 2) if busy else None},
         "memory_mb": {str(p): {"fresh_after_first_visitor": round(before[p]), "peak": round(sampler.peak[p]),
                                "after_sessions": round(after[p])} for p in team.pids()},
         "after_data_swap": swap,
@@ -248,6 +274,13 @@ def report(results: list[dict]) -> str:
         lines.append(f"| {r['processes']} | {r['errors']} | {r['moves_drawn']}/{r['moves_expected']} | "
                      f"{r['move_median_ms']} ms | {r['move_p90_ms']} ms | {r['first_map_median_s']} / "
                      f"{r['first_map_max_s']} s | {r['timeline_max_s']} s | {mem} |")
+    for r in results:
+        if r.get("cpu") and r["sessions"]:
+            c = r["cpu"]
+            lines.append(f"\n{r['processes']} process(es): the machine was busy {c['machine_busy_s']} CPU-s over "
+                         f"{r['wall_s']} s ({c['cores_busy']} cores); the servers used "
+                         f"{sum(c['server_s'].values()):.1f} CPU-s of it ({c['server_share']:.0%}), the browsers and "
+                         f"the rest the remainder")
     if len(results) == 2 and all(r["move_median_ms"] for r in results):
         lines.append(f"\nmedian move, 2 processes / 1 process: "
                      f"{results[1]['move_median_ms'] / results[0]['move_median_ms']:.2f}")

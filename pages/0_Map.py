@@ -3,39 +3,46 @@
 The base map is built once and never changes, so moving the date only swaps its layers
 (territory, events, the date label) and the map keeps its pan and zoom. The date panel
 is a fragment: a slider move reruns only it, not the page.
+
+The page body is a function so that nothing of the data lives in the page's globals: a
+fragment keeps its function (and so the globals it sees) for as long as its session, and a
+dataset held there would outlive a data swap. The fragment asks the cache for the data.
 """
 
 import streamlit as st
 
 from frontline.app import banner, cache, compare, dates, mapview, nav, place_view, sidebar, state
 
-nav.page_setup("Frontline: ISIS territory 2014-2019")
-st.markdown(mapview.MAP_CSS, unsafe_allow_html=True)
 
-ds = cache.dataset()
-banner.data_banner(ds)
-state.get_date()
-filters = state.get_filters()
-state.get_view()
-for notice in state.pop_notices():
-    st.info(notice, icon=":material/link:")
+def map_page() -> None:
+    nav.page_setup("Frontline: ISIS territory 2014-2019")
+    st.markdown(mapview.MAP_CSS, unsafe_allow_html=True)
 
-window, show_older, overlay = sidebar.map_sidebar(filters)
-compare_column, side_column = dates.play_bar()
-dates.step_buttons()
-compare_spec = compare.compare_select(compare_column)
-side = compare.side_by_side(side_column, compare_spec)
+    ds = cache.dataset()
+    banner.data_banner(ds)
+    state.get_date()
+    filters = state.get_filters()
+    state.get_view()
+    for notice in state.pop_notices():
+        st.info(notice, icon=":material/link:")
+
+    window, show_older, overlay = sidebar.map_sidebar(filters)
+    compare_column, side_column = dates.play_bar()
+    dates.step_buttons()
+    compare_spec = compare.compare_select(compare_column)
+    side = compare.side_by_side(side_column, compare_spec)
+
+    @st.fragment(run_every=dates.PLAY_NUDGE if dates.playing() else None)
+    def date_panel():
+        """The slider, the map and the figures: rerun alone when the date moves."""
+        when = dates.tick()
+        dates.date_slider(when)
+        mapview.map_and_figures(cache.dataset(), when, window, show_older, overlay, compare_spec, side)
+
+    date_panel()
+    mapview.export_view_button()
+    place_view.place_section(ds.places, ds.events)
+    mapview.attribution()
 
 
-@st.fragment(run_every=dates.PLAY_NUDGE if dates.playing() else None)
-def date_panel():
-    """The slider, the map and the figures: rerun alone when the date moves."""
-    when = dates.tick()
-    dates.date_slider(when)
-    mapview.map_and_figures(ds, when, window, show_older, overlay, compare_spec, side)
-
-
-date_panel()
-mapview.export_view_button()
-place_view.place_section(ds.places, ds.events)
-mapview.attribution()
+map_page()
