@@ -22,7 +22,7 @@ sizes are measured in the same run, and the comparison is the ratio of their med
 Targets (issue #18): 0 errors, every move drawn, first map <= 10 s for every session, median move with
 2 processes <= 0.6x the median with 1; after the swap, memory per process within 20% of (1).
 
-Usage: .venv/bin/python bench/bench_team.py [--sessions 30] [--moves 15] [--processes 1 2] [--no-swap]
+Usage: .venv/bin/python bench/bench_team.py [--sessions 30] [--browsers 5] [--moves 15] [--processes 1 2] [--no-swap]
 Writes bench/results/team.json.
 """
 
@@ -46,9 +46,11 @@ RESULTS = ROOT / "bench" / "results"
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from frontline import config  # noqa: E402
 from frontline import team as team_mod  # noqa: E402
+from protocol_client import ProtocolError, ProtocolSession  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:
@@ -198,6 +200,44 @@ def _pct(values, q):
     return round(values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]) if values else None
 
 
+async def protocol_session(url: str, moves: int, timeout_s: float, think_s: float) -> dict:
+    """The same steps as :func:`session` over Streamlit's WebSocket protocol (``protocol_client``): no browser,
+    so its times are the server's answers (no drawing) and it leaves the cores to the servers."""
+    out = {"first_map_s": None, "moves_ms": [], "errors": [], "timeline_s": None, "events_s": None}
+    s = ProtocolSession(url, timeout_s=timeout_s, query_string="date=2016-01-01")
+    try:
+        out["first_map_s"] = await s.open()
+        await asyncio.sleep(1.5)  # as the browser session waits after its first map
+        for i in range(moves):
+            try:
+                out["moves_ms"].append(await s.move() * 1000)
+            except (ProtocolError, asyncio.TimeoutError) as err:
+                out["errors"].append(f"move {i + 1}: {err}")
+            await asyncio.sleep(think_s)
+        out["timeline_s"] = await s.page("Timeline")
+        out["events_s"] = await s.page("Events")
+    except Exception as err:
+        out["errors"].append(f"{type(err).__name__}: {str(err).splitlines()[0][:200] if str(err) else ''}")
+    finally:
+        await s.close()
+    return out
+
+
+def _summary(sessions: list[dict]) -> dict:
+    moves = [m for s in sessions for m in s["moves_ms"]]
+    firsts = [s["first_map_s"] for s in sessions if s["first_map_s"] is not None]
+    errors = [e for s in sessions for e in s["errors"]]
+    return {
+        "sessions": len(sessions), "errors": len(errors), "error_samples": errors[:10],
+        "moves_drawn": len(moves),
+        "move_median_ms": round(statistics.median(moves)) if moves else None, "move_p90_ms": _pct(moves, 90),
+        "first_map_median_s": round(statistics.median(firsts), 2) if firsts else None,
+        "first_map_max_s": round(max(firsts), 2) if firsts else None,
+        "timeline_max_s": round(max(((s["timeline_s"] or 0) for s in sessions), default=0), 1),
+        "events_max_s": round(max(((s["events_s"] or 0) for s in sessions), default=0), 1),
+    }
+
+
 async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
     env = {"FRONTLINE_EVENTS": str(events_copy)}
     team = team_mod.start(processes=n, port=team_mod.free_ports(1)[0], run_dir=Path(tempfile.mkdtemp()) / "team",
@@ -205,6 +245,7 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
     browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"])
+    browsers = min(args.browsers, args.sessions)
     try:
         await visit_each(browser, team, 180_000)
         await asyncio.sleep(3)
@@ -213,11 +254,16 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
         sampler.start()
         cpu0, busy0 = {p: cpu_s(p) for p in team.pids()}, machine_busy_s()
         t0 = time.perf_counter()
+
+        in_chromium = {round(k * args.sessions / browsers) for k in range(browsers)}  # spread over the arrivals
+
         async def later(i):  # analysts arrive one after another (--ramp s apart), then all work at once
             await asyncio.sleep(i * args.ramp)
-            return await session(browser, team.url, args.moves, args.timeout * 1000)
+            if i in in_chromium:
+                return "browser", await session(browser, team.url, args.moves, args.timeout * 1000)
+            return "protocol", await protocol_session(team.url, args.moves, args.timeout, args.think)
 
-        sessions = await asyncio.gather(*[later(i) for i in range(args.sessions)])
+        done = await asyncio.gather(*[later(i) for i in range(args.sessions)])
         wall = time.perf_counter() - t0
         server_cpu = {p: cpu_s(p) - cpu0[p] for p in team.pids()}
         busy = machine_busy_s() - busy0
@@ -238,21 +284,16 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
     finally:
         await browser.close()
         team.stop()
-    moves = [m for s in sessions for m in s["moves_ms"]]
-    firsts = [s["first_map_s"] for s in sessions if s["first_map_s"] is not None]
-    errors = [e for s in sessions for e in s["errors"]]
+    sessions = [s for _, s in done]
     return {
-        "processes": n, "sessions": args.sessions, "moves_per_session": args.moves, "ramp_s": args.ramp,
+        "processes": n, "sessions": args.sessions, "browsers": browsers, "moves_per_session": args.moves,
+        "moves_expected": args.sessions * args.moves, "ramp_s": args.ramp, "think_s": args.think,
         "wall_s": round(wall, 1),
-        "errors": len(errors), "error_samples": errors[:10],
-        "moves_drawn": len(moves), "moves_expected": args.sessions * args.moves,
-        "move_median_ms": round(statistics.median(moves)) if moves else None, "move_p90_ms": _pct(moves, 90),
-        "first_map_median_s": round(statistics.median(firsts), 2) if firsts else None,
-        "first_map_max_s": round(max(firsts), 2) if firsts else None,
-        "timeline_max_s": round(max(((s["timeline_s"] or 0) for s in sessions), default=0), 1),
-        "events_max_s": round(max(((s["events_s"] or 0) for s in sessions), default=0), 1),
+        "all": _summary(sessions),
+        "browser": _summary([s for kind, s in done if kind == "browser"]),
+        "protocol": _summary([s for kind, s in done if kind == "protocol"]),
         # where the machine's CPU went while the sessions ran: the servers' share shows how much of a move's
-        # time is the servers' and how much the 30 browsers' (which share the same cores here)
+        # time is the servers' and how much the browsers' (which share the same cores here)
         "cpu": {"machine_busy_s": round(busy, 1), "cores_busy": round(busy / wall, 2) if wall else None,
                 "server_s": {str(p): round(v, 1) for p, v in server_cpu.items()},
                 "server_share": round(sum(server_cpu.values()) / busy, 2) if busy else None},
@@ -263,27 +304,36 @@ async def run_team(pw, n: int, args, events_copy: Path, original: Path) -> dict:
 
 
 def report(results: list[dict]) -> str:
-    lines = ["| processes | errors | moves drawn | median move | p90 move | first map median / max | "
+    lines = ["| processes | sessions (in Chromium) | errors | moves done | median / p90 move: Chromium (drawn) | "
+             "median / p90 move: protocol (server's answer) | first map median / max: Chromium; protocol | "
              "Timeline max | memory per process: fresh -> peak -> after -> after swap (ratio) |",
-             "|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
+        b, pr, a = r["browser"], r["protocol"], r["all"]
         mem = "; ".join(f"{m['fresh_after_first_visitor']} -> {m['peak']} -> {m['after_sessions']}"
                         + (f" -> {r['after_data_swap'][p]['mb']} ({r['after_data_swap'][p]['ratio_to_fresh']})"
                            if r["after_data_swap"] else "") + " MB"
                         for p, m in r["memory_mb"].items())
-        lines.append(f"| {r['processes']} | {r['errors']} | {r['moves_drawn']}/{r['moves_expected']} | "
-                     f"{r['move_median_ms']} ms | {r['move_p90_ms']} ms | {r['first_map_median_s']} / "
-                     f"{r['first_map_max_s']} s | {r['timeline_max_s']} s | {mem} |")
+        lines.append(f"| {r['processes']} | {r['sessions']} ({r['browsers']}) | {a['errors']} | "
+                     f"{a['moves_drawn']}/{r['moves_expected']} | {b['move_median_ms']} / {b['move_p90_ms']} ms | "
+                     f"{pr['move_median_ms']} / {pr['move_p90_ms']} ms | {b['first_map_median_s']} / "
+                     f"{b['first_map_max_s']} s; {pr['first_map_median_s']} / {pr['first_map_max_s']} s | "
+                     f"{a['timeline_max_s']} s | {mem} |")
     for r in results:
-        if r.get("cpu") and r["sessions"]:
-            c = r["cpu"]
+        c = r["cpu"]
+        if r["sessions"] and c["machine_busy_s"]:
             lines.append(f"\n{r['processes']} process(es): the machine was busy {c['machine_busy_s']} CPU-s over "
                          f"{r['wall_s']} s ({c['cores_busy']} cores); the servers used "
-                         f"{sum(c['server_s'].values()):.1f} CPU-s of it ({c['server_share']:.0%}), the browsers and "
-                         f"the rest the remainder")
-    if len(results) == 2 and all(r["move_median_ms"] for r in results):
-        lines.append(f"\nmedian move, 2 processes / 1 process: "
-                     f"{results[1]['move_median_ms'] / results[0]['move_median_ms']:.2f}")
+                         f"{sum(c['server_s'].values()):.1f} CPU-s of it ({c['server_share']:.0%}), the browsers, "
+                         f"the protocol clients and the rest the remainder")
+        errs = r["all"]["error_samples"]
+        if errs:
+            lines.append(f"errors ({r['processes']} process(es)): " + "; ".join(errs[:5]))
+    if len(results) == 2:
+        for kind in ("browser", "protocol"):
+            one, two = results[0][kind]["move_median_ms"], results[1][kind]["move_median_ms"]
+            if one and two:
+                lines.append(f"median move ({kind}), 2 processes / 1 process: {two / one:.2f}")
     return "\n".join(lines)
 
 
@@ -310,7 +360,12 @@ def main(argv=None) -> int:
     ap.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--timeout", type=float, default=120, help="seconds before a wait counts as an error")
     ap.add_argument("--no-swap", action="store_true", help="skip the data swap")
-    ap.add_argument("--ramp", type=float, default=1.0, help="seconds between two sessions' arrivals (default 1)")
+    ap.add_argument("--ramp", type=float, default=0.2, help="seconds between two sessions' arrivals (default 0.2)")
+    ap.add_argument("--browsers", type=int, default=5,
+                    help="how many of the sessions run in headless Chromium (timed to the drawn map); the others "
+                         "speak Streamlit's WebSocket protocol (bench/protocol_client.py) (default 5)")
+    ap.add_argument("--think", type=float, default=0.25,
+                    help="a protocol session's pause after each move, as a browser session's (default 0.25 s)")
     args = ap.parse_args(argv)
     results = asyncio.run(main_async(args))
     RESULTS.mkdir(parents=True, exist_ok=True)
