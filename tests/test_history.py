@@ -115,3 +115,12 @@ def test_no_change_of_control_rests_only_on_an_encyclopedia_and_few_events_do(ds
 def test_every_source_has_a_known_type(ds):
     kinds = ds.events["source_type"].str.split("|").explode()
     assert kinds.isin(list(vocab.SOURCE_TYPES)).all()
+
+
+def test_an_event_resting_only_on_a_partys_own_media_says_so_and_is_not_high(ds):
+    own = ds.events[ds.events["source_type"].map(lambda k: set(k.split("|")) <= {"state_media", "party_media"})]
+    assert len(own) >= 1  # the rule is exercised by the shipped data
+    assert list(own.loc[own["confidence"] == "high", "event_id"]) == []
+    notes = own["notes"].str.lower()
+    said = notes.str.contains("state media|party|own media|own claim|statement|press office")
+    assert list(own.loc[~said, "event_id"]) == []
