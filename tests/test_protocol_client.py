@@ -7,6 +7,7 @@ protocol or the page changed under it, the benchmark would measure nothing. Thes
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import sys
 from pathlib import Path
@@ -43,4 +44,6 @@ def test_a_session_without_a_browser_opens_the_map_moves_its_date_and_opens_page
         finally:
             await s.close()
 
-    asyncio.run(run())
+    # in a thread of its own: the browser tests' Playwright may hold an event loop in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
