@@ -37,7 +37,7 @@ def map_page() -> None:
         """The slider, the map and the figures: rerun alone when the date moves."""
         when = dates.tick()
         dates.date_slider(when)
-        mapview.map_and_figures(cache.dataset(), when, window, show_older, overlay, compare_spec, side)
+        mapview.map_and_figures(cache.shared_dataset(), when, window, show_older, overlay, compare_spec, side)
 
     date_panel()
     mapview.export_view_button()
