@@ -6,18 +6,23 @@ data, and then:
 
 1. **a first visitor per process** (each process opened directly, the map drawn once): each process's
    memory then is the "fresh server after its first visitor" reference;
-2. **``--sessions`` concurrent browser sessions through nginx** (one headless Chromium, a context per
-   session, every non-local request blocked), each: open the map (first map = page open -> the map's date
-   label and layers drawn), ``--moves`` date moves (ArrowRight on the date slider, each timed until the
-   map shows the next day with its layers drawn), the Timeline (its chart drawn) and the Events page (its
-   table drawn). A timeout, a page error or a move whose date did not advance counts as an error;
+2. **``--sessions`` concurrent sessions through nginx**, arriving ``--ramp`` s apart, each: open the map,
+   ``--moves`` date moves, the Timeline and the Events page. ``--browsers`` of them (spread over the
+   arrivals) run in one headless Chromium, a context each, every non-local request blocked: first map =
+   page open -> the map's date label and layers drawn; a move = ArrowRight on the date slider, timed until
+   the map shows the next day with its layers drawn; the Timeline (its chart drawn) and the Events page
+   (its table drawn). The others speak Streamlit's WebSocket protocol (``protocol_client.py``): the same
+   requests, timed to the server's answer, pausing ``--think`` s after each move as a browser session
+   does. A timeout, a page error, an exception on the page or a move whose date did not advance counts as
+   an error. The machine's busy CPU time and each server's are recorded, to show who had the cores;
 3. memory per process (RSS) before, at the peak (sampled every 0.5 s) and after every session closed;
 4. **a data swap**: the events file is replaced by a 200,000-row file, each process opened once, the
    original put back, each process opened once more; memory per process 150 s later (Streamlit keeps a closed session for
    120 s), as a ratio to (1).
 
-The browsers share this machine's cores with the servers, so the figures are a worst case; both team
-sizes are measured in the same run, and the comparison is the ratio of their medians.
+The load generators share this machine's cores with the servers (30 Chromium pages took 95 % of the CPU,
+which is why most sessions now run without a browser); both team sizes are measured in the same run, and
+the comparison is the ratio of their medians.
 
 Targets (issue #18): 0 errors, every move drawn, first map <= 10 s for every session, median move with
 2 processes <= 0.6x the median with 1; after the swap, memory per process within 20% of (1).
