@@ -20,7 +20,7 @@ data, and then:
    original put back, each process opened once more; memory per process 150 s later (Streamlit keeps a closed session for
    120 s), as a ratio to (1).
 
-The load generators share this machine's cores with the servers (30 Chromium pages took 95 % of the CPU,
+The load generators share this machine's cores with the servers (with 30 Chromium pages the servers had 5 % of the CPU,
 which is why most sessions now run without a browser); both team sizes are measured in the same run, and
 the comparison is the ratio of their medians.
 
