@@ -52,6 +52,9 @@ TOOLS = ROOT.parent / "shared" / "tools"
 FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from procstat import cpu_seconds, peak_rss_mb  # noqa: E402
 
 
 def _free_port() -> int:
@@ -92,20 +95,6 @@ def start_link(target: int, mbit: float, rtt: float):
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError("slowlink did not start")
-
-
-def _cpu_seconds(pid: int) -> float:
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _peak_rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 class _Wire:
@@ -220,9 +209,9 @@ def measure_pair(browser, floor_url: str, map_url: str, moves: int, pid: int) ->
             ms, b = floor.move()
             ft.append(ms)
             fb.append(b)
-            c0 = _cpu_seconds(pid)
+            c0 = cpu_seconds(pid)
             ms, b = mp.move()
-            cpu += _cpu_seconds(pid) - c0
+            cpu += cpu_seconds(pid) - c0
             mt.append(ms)
             mb.append(b)
         f, m = _summary(ft, fb, floor.first), _summary(mt, mb, mp.first)
@@ -260,9 +249,9 @@ def measure_map(browser, url: str, moves: int, pid: int) -> dict:
     times, sizes, cpu = [], [], 0.0
     try:
         for _ in range(moves):
-            c0 = _cpu_seconds(pid)
+            c0 = cpu_seconds(pid)
             ms, b = mp.move()
-            cpu += _cpu_seconds(pid) - c0
+            cpu += cpu_seconds(pid) - c0
             times.append(ms)
             sizes.append(b)
         out = _summary(times, sizes, mp.first)
@@ -363,7 +352,7 @@ def run(browser, args) -> dict:
             results[name] = {"floor": f, "frontline": m}
         results["loopback"]["frontline"].update(
             measure_extras(browser, f"http://127.0.0.1:{app_port}", args.play_seconds, args.clicks))
-        results["server_peak_rss_mb"] = round(_peak_rss_mb(app.pid))
+        results["server_peak_rss_mb"] = round(peak_rss_mb(app.pid))
     finally:
         for p in procs:
             p.terminate()
@@ -383,7 +372,7 @@ def run(browser, args) -> dict:
                                    arg=FRAME, timeout=60_000)  # the overlay is on
             ctx.close()
             m = measure_map(browser, f"http://127.0.0.1:{port}", args.moves, proc.pid)
-            m["server_peak_rss_mb"] = round(_peak_rss_mb(proc.pid))
+            m["server_peak_rss_mb"] = round(peak_rss_mb(proc.pid))
             m["overlay_rows_in_window"] = _overlay_total(path)
             results[f"overlay {n:,}"] = m
         finally:

@@ -37,7 +37,6 @@ import argparse
 import asyncio
 import csv
 import json
-import os
 import shutil
 import statistics
 import sys
@@ -55,32 +54,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from frontline import config  # noqa: E402
 from frontline import team as team_mod  # noqa: E402
+from procstat import cpu_seconds as cpu_s, machine_busy_seconds as machine_busy_s, rss_mb  # noqa: E402
 from protocol_client import ProtocolError, ProtocolSession  # noqa: E402
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_s(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far."""
-    with open(f"/proc/{pid}/stat") as fh:
-        fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS
-
-
-def machine_busy_s() -> float:
-    """CPU seconds the whole machine has spent busy (all cores, everything but idle and iowait)."""
-    with open("/proc/stat") as fh:
-        ticks = [int(v) for v in fh.readline().split()[1:]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / _TICKS
-
-
-_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class MemorySampler(threading.Thread):
