@@ -114,6 +114,12 @@ def _paths(events_path=None, places_path=None):
     return events_path or config.EVENTS_PATH, places_path or config.PLACES_PATH
 
 
+def _versioned(events_path=None, places_path=None) -> tuple[str, str, tuple]:
+    """The data files (``config``'s unless given) and their modification times: the key of one data version."""
+    events_path, places_path = _paths(events_path, places_path)
+    return str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path))
+
+
 def _mtime(path) -> float:
     try:
         return os.path.getmtime(path)
@@ -130,8 +136,7 @@ def dataset(events_path=None, places_path=None) -> Dataset:
     """The validated dataset, reloaded when either file changes (the old version's caches are dropped)."""
     if events_path is None and places_path is None:
         retire_old_versions()
-    events_path, places_path = _paths(events_path, places_path)
-    return _dataset(str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+    return _dataset(*_versioned(events_path, places_path))
 
 
 def shared_dataset() -> Dataset:
@@ -139,8 +144,7 @@ def shared_dataset() -> Dataset:
     on each hit (~2.4 ms: a third of a date move's own work). For readers that ask on every move (the map's
     date fragment) and never change it; the old version's object goes when the data files change."""
     retire_old_versions()
-    events_path, places_path = _paths()
-    args = (str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+    args = _versioned()
     return _memo(("dataset", *args), lambda: _dataset(*args))
 
 
@@ -152,8 +156,7 @@ def _timeline(events_path: str, places_path: str, stamp: tuple) -> ControlTimeli
 
 def timeline(events_path=None, places_path=None) -> ControlTimeline:
     """The control timeline of the dataset (precomputed once per data version)."""
-    events_path, places_path = _paths(events_path, places_path)
-    args = (str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+    args = _versioned(events_path, places_path)
     return _memo(("timeline", *args), lambda: _timeline(*args))
 
 
@@ -244,8 +247,7 @@ def _event_points(events_path: str, places_path: str, stamp: tuple, filter_key: 
 
 def event_points(f: EventFilter, events_path=None, places_path=None):
     """``(filtered events, map points)`` for filter ``f`` (see :func:`frontline.webmap.layers.event_points`)."""
-    events_path, places_path = _paths(events_path, places_path)
-    args = (str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)), repr(f))
+    args = (*_versioned(events_path, places_path), repr(f))
     return _memo(("points", *args), lambda: _event_points(*args, f))
 
 
@@ -286,8 +288,7 @@ def events_file(f: EventFilter, events_path=None, places_path=None) -> tuple[str
     """``(URL of the file of every event, filter mask of f)`` (see :func:`frontline.webmap.client.filter_mask`)."""
     from ..webmap import client
 
-    events_path, places_path = _paths(events_path, places_path)
-    args = (str(events_path), str(places_path), (_mtime(events_path), _mtime(places_path)))
+    args = _versioned(events_path, places_path)
     key = ("events_file", *args)
     url, ids = _memo(key, lambda: _events_file(*args))
     if not _published(url):  # someone removed static/data: write it again

@@ -59,21 +59,29 @@ def _check(start, end) -> tuple[pd.Timestamp, pd.Timestamp]:
     return a, b
 
 
+def _states(model, start, end):
+    """The checked dates and the model's state (face and place labels) on each."""
+    a, b = _check(start, end)
+    return a, b, model._state(model._state_day(a)), model._state(model._state_day(b))
+
+
+def _gained_lost(before, after, i: int):
+    """Masks of what class ``i`` holds after and did not before (gained), and the reverse (lost)."""
+    return (after == i) & (before != i), (before == i) & (after != i)
+
+
 def compare(model, events: pd.DataFrame, start, end) -> Change:
     """The :class:`Change` from ``start`` to ``end`` (ISO dates or Timestamps) by ``model`` and its ``events``.
 
     Raises :class:`~frontline.errors.DateError` for a date outside the atlas's period or ``start`` after ``end``.
     """
-    a, b = _check(start, end)
-    sa, sb = model._state(model._state_day(a)), model._state(model._state_day(b))
+    a, b, sa, sb = _states(model, start, end)
     area = model._face_area_km2
     pop = model._population
     rows = []
     for i, ctrl in enumerate(vocab.CONTROLLERS):
-        gained_f = (sb.face_cls == i) & (sa.face_cls != i)
-        lost_f = (sa.face_cls == i) & (sb.face_cls != i)
-        gained_p = (sb.place_cls == i) & (sa.place_cls != i)
-        lost_p = (sa.place_cls == i) & (sb.place_cls != i)
+        gained_f, lost_f = _gained_lost(sa.face_cls, sb.face_cls, i)
+        gained_p, lost_p = _gained_lost(sa.place_cls, sb.place_cls, i)
         gained, lost = float(area[gained_f].sum()), float(area[lost_f].sum())
         rows.append({"controller": ctrl, "gained_km2": gained, "lost_km2": lost, "net_km2": gained - lost,
                      "population_gained": int(round(sb.face_people[gained_f].sum() + pop[gained_p].sum())),
@@ -109,11 +117,10 @@ def changed_ground(model, start, end) -> dict:
 
     The faces are those :func:`compare` counts as gained, so a map of them and its km² agree.
     """
-    a, b = _check(start, end)
-    sa, sb = model._state(model._state_day(a)), model._state(model._state_day(b))
+    _, _, sa, sb = _states(model, start, end)
     out = {}
     for i, ctrl in enumerate(vocab.CONTROLLERS):
-        mask = (sb.face_cls == i) & (sa.face_cls != i)
+        mask = _gained_lost(sa.face_cls, sb.face_cls, i)[0]
         if mask.any():
             out[ctrl] = model._geometry("gained", mask)[0]
     return out
@@ -127,8 +134,7 @@ def ground_table(model, start, end, bounds) -> pd.DataFrame:
 
     from .landmodel import EQUAL_AREA_CRS
 
-    a, b = _check(start, end)
-    sa, sb = model._state(model._state_day(a)), model._state(model._state_day(b))
+    _, _, sa, sb = _states(model, start, end)
     to_ea = pyproj.Transformer.from_crs("EPSG:4326", EQUAL_AREA_CRS, always_xy=True).transform
     window = shapely.box(*bounds)
 
@@ -140,7 +146,6 @@ def ground_table(model, start, end, bounds) -> pd.DataFrame:
 
     rows = []
     for i, ctrl in enumerate(vocab.CONTROLLERS):
-        gained = km2((sb.face_cls == i) & (sa.face_cls != i))
-        lost = km2((sa.face_cls == i) & (sb.face_cls != i))
+        gained, lost = map(km2, _gained_lost(sa.face_cls, sb.face_cls, i))
         rows.append({"controller": ctrl, "gained_km2": gained, "lost_km2": lost, "net_km2": gained - lost})
     return pd.DataFrame(rows, columns=["controller", "gained_km2", "lost_km2", "net_km2"])

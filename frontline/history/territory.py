@@ -560,7 +560,8 @@ class TerritoryModel:
 
     def mask_geometry(self, mask: np.ndarray, cls: str):
         """The land of the faces in ``mask`` (from :meth:`class_masks`; lon/lat) and its area in km²."""
-        hit = self._geoms.get(("plain", np.packbits(mask).tobytes()))
+        key = ("plain", np.packbits(mask).tobytes())
+        hit = self._geoms.get(key)
         if hit is None:
             index = None if cls == CONTESTED else self._class_index.get(cls)
             to_wgs = self._to_wgs
@@ -568,7 +569,7 @@ class TerritoryModel:
                                      lambda xy: np.column_stack(to_wgs(xy[:, 0], xy[:, 1])))
             if not shapely.is_valid(geom):
                 geom = shapely.make_valid(geom)
-            hit = self._geoms[("plain", np.packbits(mask).tobytes())] = (geom, float(self._face_area_km2[mask].sum()))
+            hit = self._geoms[key] = (geom, float(self._face_area_km2[mask].sum()))
         return hit
 
     def snapshot(self, when) -> Snapshot:
