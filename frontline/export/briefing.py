@@ -19,7 +19,7 @@ from ..errors import ExportError
 from ..history.filters import EventFilter, filter_events
 from ..history.timeline import parse_date
 
-__all__ = ["Briefing", "load_briefing", "parse_dates", "format_area", "format_population",
+__all__ = ["Briefing", "load_briefing", "parse_dates", "format_area", "format_population", "in_bounds",
            "format_date", "METHOD_NOTE", "BASEMAP_NOTE", "CONTESTED", "UNASSIGNED", "controller_label", "controller_color"]
 
 CONTESTED = "CONTESTED"
@@ -134,6 +134,16 @@ def _first_sentence(text: str, limit: int = 180) -> str:
     if len(sentence) > limit:
         sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return sentence
+
+
+def in_bounds(lon, lat, bounds):
+    """Whether (``lon``, ``lat``) lies in ``bounds`` (W, S, E, N; edges included); element-wise for Series.
+
+    >>> in_bounds(43.1, 36.3, (42.6, 35.9, 43.7, 36.7)), in_bounds(40.0, 36.3, (42.6, 35.9, 43.7, 36.7))
+    (True, False)
+    """
+    w, s, e, n = bounds
+    return (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
 
 
 def _milestones(events: pd.DataFrame) -> pd.Series:
@@ -297,9 +307,8 @@ class Briefing:
 
     def places_in_view(self, bounds, n: int = 30) -> list[dict]:
         """The ``n`` most populous places inside ``bounds`` (W, S, E, N), as labels ``{name, lon, lat}``."""
-        w, s, e, no = bounds
         p = self.places
-        inside = p[(p["lon"] >= w) & (p["lon"] <= e) & (p["lat"] >= s) & (p["lat"] <= no)]
+        inside = p[in_bounds(p["lon"], p["lat"], bounds)]
         pop = inside["population"].astype("Float64").fillna(0).astype(float)
         inside = inside.assign(_pop=pop).sort_values(["_pop", "name"], ascending=[False, True], kind="stable")
         return [{"name": str(r.name), "lon": float(r.lon), "lat": float(r.lat)}

@@ -24,7 +24,7 @@ from .. import __version__
 from ..history.filters import describe_filters
 from . import cartography as carto
 from .briefing import (CONTESTED, METHOD_NOTE, UNASSIGNED, Briefing, controller_color, controller_label,
-                       format_area, format_date, format_population)
+                       format_area, format_date, format_population, in_bounds)
 from .presets import Preset
 
 __all__ = ["map_figure", "panel_figure", "save", "render_context", "TITLE", "draw_map"]
@@ -85,8 +85,7 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
     carto.draw_borders(ax, scale)
     shown = briefing.map_events(when) if events else None
     if shown is not None and briefing.bounds is not None:  # the legend lists only what the area shows
-        w, s, e, n = briefing.bounds
-        shown = shown[shown["lon"].between(w, e) & shown["lat"].between(s, n)]
+        shown = shown[in_bounds(shown["lon"], shown["lat"], briefing.bounds)]
     types = carto.draw_events(ax, shown, scale) if events else []
     taken = list(avoid or [])
     if furniture:
@@ -100,8 +99,7 @@ def draw_map(ax, briefing: Briefing, when, renderer, scale: float = 1.0, labels:
                                "lat": float(info.at[pid, "lat"]), "bold": True, "clear": 6.5})
     cities = carto.city_labels(briefing.places)
     if briefing.bounds is not None:  # an area of interest: its cities, then its own towns
-        w, s, e, n = briefing.bounds
-        cities = [c for c in cities if w <= c["lon"] <= e and s <= c["lat"] <= n]
+        cities = [c for c in cities if in_bounds(c["lon"], c["lat"], briefing.bounds)]
         cities += briefing.places_in_view(briefing.bounds, labels)
     seen = {p["name"] for p in places}
     cities = [c for c in cities if not (c["name"] in seen or seen.add(c["name"]))]
