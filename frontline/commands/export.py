@@ -43,14 +43,13 @@ def _region_arg(name: str):
     import argparse
 
     from ..errors import ExportError
-    from ..export.area import load_regions, region_bounds
+    from ..export.area import find_region
 
     try:
-        bounds = region_bounds(name)
+        region = find_region(name)
     except ExportError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
-    canonical = next(r.name for r in load_regions() if r.bounds == bounds)
-    return canonical, bounds
+    return region.name, region.bounds
 
 
 def register(sub) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import config
 from ..errors import ExportError
 
-__all__ = ["Region", "REGIONS_PATH", "THEATRE", "parse_bbox", "load_regions", "region_bounds", "view_bounds",
+__all__ = ["Region", "REGIONS_PATH", "THEATRE", "parse_bbox", "load_regions", "find_region", "region_bounds", "view_bounds",
            "fit_bounds", "describe_bounds"]
 
 REGIONS_PATH = config.DATA_DIR / "regions.csv"
@@ -101,14 +101,19 @@ def _key(name: str) -> str:
     return " ".join(str(name).lower().replace("-", " ").split())
 
 
-def region_bounds(name: str, path: Path | str = REGIONS_PATH) -> tuple[float, float, float, float]:
-    """The bounds of the region called ``name`` (or one of its aliases; case and hyphens ignored)."""
+def find_region(name: str, path: Path | str = REGIONS_PATH) -> Region:
+    """The region called ``name`` (or one of its aliases; case and hyphens ignored)."""
     regions = load_regions(path)
     for r in regions:
         if _key(name) in {_key(r.name), *map(_key, r.aliases)}:
-            return r.bounds
+            return r
     raise ExportError(f"unknown --region {name!r}; known: {', '.join(r.name for r in regions)} "
                       f"(or give --bbox W,S,E,N)")
+
+
+def region_bounds(name: str, path: Path | str = REGIONS_PATH) -> tuple[float, float, float, float]:
+    """The bounds of the region called ``name`` (see :func:`find_region`)."""
+    return find_region(name, path).bounds
 
 
 def view_bounds(lat: float, lon: float, zoom: float, width_px: int, height_px: int
