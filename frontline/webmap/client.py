@@ -34,7 +34,7 @@ import pandas as pd
 from .. import config, vocab
 from ..safety import html_text
 from ..style import EVENT_STYLE, OLDER_STYLE
-from .controls import DATE_LABEL_ID
+from .controls import DATE_LABEL_ID, DECLUTTER_JS
 
 __all__ = ["publish", "client_url", "basemap_payload", "events_payload", "territory_call", "events_call",
            "JsGroup", "js_json", "filter_mask", "DATA_DIR", "DATA_URL", "KEEP_VERSIONS"]
@@ -90,8 +90,7 @@ def publish(payload, stem: str, folder: Path = DATA_DIR, url: str = DATA_URL, su
 
 def client_url(folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
     """The URL of the published client script (published on the first call)."""
-    declutter = _CLIENT_JS.with_name("declutter.js").read_bytes()
-    return publish(declutter + b"\n" + _CLIENT_JS.read_bytes(), "client", folder, url, suffix=".js")
+    return publish(DECLUTTER_JS.encode("utf-8") + b"\n" + _CLIENT_JS.read_bytes(), "client", folder, url, suffix=".js")
 
 
 def css_url(css: str, folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
