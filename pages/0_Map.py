@@ -36,8 +36,9 @@ def map_page() -> None:
     def date_panel():
         """The slider, the map and the figures: rerun alone when the date moves."""
         when = dates.tick()
+        draw = mapview.map_and_figures(cache.shared_dataset(), when, window, show_older, overlay, compare_spec, side)
         dates.date_slider(when)
-        mapview.map_and_figures(cache.shared_dataset(), when, window, show_older, overlay, compare_spec, side)
+        draw()
 
     date_panel()
     mapview.export_view_button()

@@ -161,6 +161,18 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
+def map_panel(at) -> str:
+    """The figures panel the Map page's map shows beside itself (``FL.panel``'s HTML in the map's arguments; with
+    two maps side by side, the right one's: the date shown)."""
+    import json
+
+    comps = [c for c in at.get("component_instance") if "FL.panel(" in json.loads(c.proto.json_args)["feature_group"]]
+    assert comps, "no map with a figures panel"
+    script = json.loads(comps[-1].proto.json_args)["feature_group"]
+    literal = script.split("FL.panel(map_div, ", 1)[1]
+    return json.JSONDecoder().raw_decode(literal)[0]
+
+
 def run_cli(*argv):
     """Run ``python -m frontline ARGV`` in this process: ``(exit code, stdout, stderr)``."""
     import io

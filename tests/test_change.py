@@ -96,10 +96,10 @@ def test_a_places_history_has_its_holders_contested_spells_and_events(real):
 
 @pytest.mark.browser
 def test_compare_mode_hatches_what_changed_and_lists_the_places(app_url, page):
-    open_map(page, app_url, "2016-12-31", "&from=2016-01-01")
+    frame = open_map(page, app_url, "2016-12-31", "&from=2016-01-01")
     changed = page.locator(FRAME).evaluate("f => f.contentWindow.FL.drawn().changed")
     assert 1 in changed or 2 in changed  # ground taken by the Iraqi (2) or Syrian (1) government is hatched
-    assert page.get_by_text("Since 1 Jan 2016").count() == 1
+    assert frame.locator("#fl-panel").get_by_text("Since 1 Jan 2016").count() == 1  # the panel in the map's frame
     places = page.get_by_text("places changed hands between 01 Jan 2016 and 31 Dec 2016")
     places.click()
     page.get_by_text("IQ-0130").wait_for(timeout=10_000)  # Rutba, with its event
@@ -142,7 +142,7 @@ def test_compare_with_another_date_sets_the_links_from():
 
     from streamlit.testing.v1 import AppTest
 
-    from conftest import ROOT
+    from conftest import ROOT, map_panel
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.query_params["date"] = "2017-07-10"
@@ -151,6 +151,6 @@ def test_compare_with_another_date_sets_the_links_from():
     at.date_input(key="opt_compare_day").set_value(dt.date(2016, 10, 17)).run()
     assert not at.exception, at.exception
     assert at.query_params["from"] == ["2016-10-17"] or at.query_params["from"] == "2016-10-17"
-    panel = next(m.value for m in at.markdown if 'class="fl-panel"' in m.value)
+    panel = map_panel(at)
     assert "<h4>Since 17 Oct 2016</h4>" in panel
     assert any("changed hands between 17 Oct 2016 and 10 Jul 2017" in e.label for e in at.expander)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import FIXTURES, ROOT, shown
+from conftest import FIXTURES, ROOT, map_panel, shown
 from frontline import config
 from frontline.webmap import layers
 from frontline.intake import importers
@@ -28,8 +28,8 @@ def _map_args(at):
 
 
 def _panel(at) -> str:
-    """The figures panel beside the map (one HTML element)."""
-    return next(m.value for m in at.markdown if 'class="fl-panel"' in m.value)
+    """The figures panel beside the map (drawn in the map's frame)."""
+    return map_panel(at)
 
 
 def _app(**params):

@@ -72,8 +72,8 @@ def test_event_added_on_the_curate_page_offline_shows_on_the_map_at_its_date(int
     assert popup is not None, "no marker on the map carries the new event"
     assert "2019-03-23" in popup["text"] and "Baghouz" in popup["text"] and "Change of control" in popup["text"]
     assert (round(popup["lat"], 4), round(popup["lon"], 4)) == (34.4586, 40.9506)
-    assert page.get_by_text(re.compile(r"Events in the last \d+ days")).count() == 1
-    assert page.locator("table.fl-recent", has_text="Baghouz").count() == 1  # and in the recent events beside it
+    assert frame.get_by_text(re.compile(r"Events in the last \d+ days")).count() == 1  # the panel in the map's frame
+    assert frame.locator("#fl-panel table.fl-recent", has_text="Baghouz").count() == 1  # and in the recent events
     assert not page.blocked, page.blocked
 
 

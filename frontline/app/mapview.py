@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pandas as pd
@@ -72,9 +73,10 @@ def _empty_notice(ds: Dataset, events: pd.DataFrame, when: dt.date) -> None:
         n2.button("Clear the filters", key="flt_clear_all", on_click=sidebar.clear_filters, width="stretch")
 
 
-def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, window: int, note: str = "",
-                  change=None) -> None:
-    """ISIS-held area, people and places on the date, their change over 30 days, and the recent events (one element)."""
+def figures_panel_html(model, when: dt.date, points: pd.DataFrame, window: int, note: str = "",
+                       change=None) -> str:
+    """ISIS-held area, people and places on the date, their change over 30 days, and the recent events: the panel
+    the map shows beside itself (in its frame, see :func:`frontline.app.component.map_component`)."""
     holding = figures.isis_holding(model, when, days=30) if model is not None else None
     held = None
     if model is None:
@@ -82,8 +84,8 @@ def figures_panel(ds: Dataset, model, when: dt.date, points: pd.DataFrame, windo
         held = int((control["controller"] == "ISIS").sum())
     lo, hi = panel.recent_count(points, when, window)
     change_html = panel.change_html(change, vocab.CONTROLLER_LABELS, vocab.CONTROLLER_COLORS) if change else ""
-    st.markdown(panel.figures_html(when, holding, held, hi - lo, window, panel.recent_rows_html(points, lo, hi), note,
-                                   change_html), unsafe_allow_html=True)
+    return panel.figures_html(when, holding, held, hi - lo, window, panel.recent_rows_html(points, lo, hi), note,
+                              change_html)
 
 
 def _same_view(a, b) -> bool:
@@ -113,52 +115,63 @@ def _follow(key: str, out) -> bool:
 
 
 def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, ov: sidebar.Overlay,
-                    compare_spec: str = "", side: bool = False) -> None:
-    """The map of ``when`` (its base never rebuilt, so pan and zoom stay) and the figures beside it; with a
-    comparison (``compare_spec``, see :func:`frontline.viewstate.parse_compare_param`) what changed since."""
+                    compare_spec: str = "", side: bool = False):
+    """The map of ``when`` (its base never rebuilt, so pan and zoom stay) with the figures beside it; with a
+    comparison (``compare_spec``, see :func:`frontline.viewstate.parse_compare_param`) what changed since.
+
+    Everything is computed here and a function is returned that puts the elements on the page: the date panel calls
+    it right after its slider, so that the slider and the map reach the browser together (one render, not two).
+    """
     model, model_error = _model()
     events, points = cache.event_points(state.get_filters())
     shown = ov.window(when, state.get_view()) if ov.path is not None else None  # one DuckDB query per move
     since = viewstate.compare_date(compare_spec, when) if model is not None else None
     change = cache.change(model, ds.events, since, when) if since is not None else None
-    groups = _groups(model, when, window, show_older, ov, shown, since)
     center, zoom = state.get_view()
-    before_out = None
-    if since is not None and side:  # side by side: the date compared with on its own map, left
-        c_before, c_map, c_fig = st.columns([2, 2, 1])
-        with c_before:
-            before_out = component.map_component(
-                base.live_map, _groups(model, since, window, show_older, ov, None), key="map_before", height=640,
-                layer_control_factory=controls.layer_control, center=center, zoom=zoom, fill_frame=True,
-                initial_view=state.initial_view())
-    else:
-        c_map, c_fig = st.columns([4, 1])
-    with c_map:
-        _empty_notice(ds, events, when)
-        out = component.map_component(base.live_map, groups, key="map", height=640,
-                                      layer_control_factory=controls.layer_control, center=center, zoom=zoom,
-                                      preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True,
-                                      initial_view=state.initial_view())
-        if change is not None:
-            compare.changed_places(change)
-    moved = _follow("map", out)
-    moved = _follow("map_before", before_out) or moved
-    if moved and before_out is not None:
-        st.rerun(scope="fragment")  # side by side: the other map follows the one that moved, now
-    if out and out.get("place") and out.get("pick") != st.session_state.get("fl_last_pick"):
-        st.session_state["fl_last_pick"] = out.get("pick")  # "History of ..." in a popup: the place section shows it
-        place_view.pick(str(out["place"]))
-        st.rerun(scope="app")
-    with c_fig:  # no container of its own: every element here is re-sent and re-rendered on each move
-        if model_error is not None:
-            st.warning(md_text(f"Territory is not available ({model_error}); showing places instead."))
-        note = ""
-        if shown is not None:
-            n = shown.total
-            note = (f"Imported events overlay: {n:,} {'ISIS ' if ov.isis_only else ''}event{'' if n == 1 else 's'} "
-                    f"from {ov.path.name} in the {ov.days} days up to the date"
-                    + (" (grouped in cells; zoom in to see them one by one)." if shown.cells is not None else "."))
-        figures_panel(ds, model, when, points, window, note, change)
+    note = ""
+    if shown is not None:
+        n = shown.total
+        note = (f"Imported events overlay: {n:,} {'ISIS ' if ov.isis_only else ''}event{'' if n == 1 else 's'} "
+                f"from {ov.path.name} in the {ov.days} days up to the date"
+                + (" (grouped in cells; zoom in to see them one by one)." if shown.cells is not None else "."))
+    # the figures travel with the map and are drawn in its frame: one element changes per move, not two
+    draw_map = component.map_component(
+        base.live_map, _groups(model, when, window, show_older, ov, shown, since), key="map", height=640,
+        layer_control_factory=controls.layer_control, center=center, zoom=zoom,
+        preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True, initial_view=state.initial_view(),
+        panel=figures_panel_html(model, when, points, window, note, change), defer=True)
+    draw_before = None
+    if since is not None and side:  # side by side: the date compared with on its own map, left, with its figures
+        draw_before = component.map_component(
+            base.live_map, _groups(model, since, window, show_older, ov, None), key="map_before", height=640,
+            layer_control_factory=controls.layer_control, center=center, zoom=zoom, fill_frame=True,
+            initial_view=state.initial_view(), panel=figures_panel_html(model, since, points, window), defer=True)
+
+    def draw() -> None:
+        before_out = None
+        if draw_before is not None:
+            c_before, c_map = st.columns(2)
+            with c_before:
+                before_out = draw_before()
+        else:
+            c_map = contextlib.nullcontext()  # no block of its own: one element fewer to send on each move
+        with c_map:
+            if model_error is not None:
+                st.warning(md_text(f"Territory is not available ({model_error}); showing places instead."))
+            _empty_notice(ds, events, when)
+            out = draw_map()
+            if change is not None:
+                compare.changed_places(change)
+        moved = _follow("map", out)
+        moved = _follow("map_before", before_out) or moved
+        if moved and before_out is not None:
+            st.rerun(scope="fragment")  # side by side: the other map follows the one that moved, now
+        if out and out.get("place") and out.get("pick") != st.session_state.get("fl_last_pick"):
+            st.session_state["fl_last_pick"] = out.get("pick")  # "History of ..." in a popup: the place section shows it
+            place_view.pick(str(out["place"]))
+            st.rerun(scope="app")
+
+    return draw
 
 
 def export_view_button() -> None:

@@ -23,22 +23,28 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-__all__ = ["Atoms", "build_atoms", "code", "decode", "CODE_BASE", "SCALE"]
+__all__ = ["Atoms", "build_atoms", "code", "decode", "ALPHABET", "SCALE"]
 
-#: The first character of the label alphabet: code = CODE_BASE + 4 * class + 2 * inferred + contested.
-CODE_BASE = 48  # "0"
+#: The label alphabet: an atom's label is ``ALPHABET[4 * class + 2 * inferred + contested]``. Letters only, so a
+#: label string needs no escaping in JSON, HTML or a template (the map's client decodes it: ``client.js``).
+ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"
+_ALPHABET_BYTES = np.frombuffer(ALPHABET.encode("ascii"), dtype=np.uint8)
 #: Coordinates are sent as integers of 1 / SCALE degree.
 SCALE = 10_000
 
 
 def code(cls: int, inferred: bool, contested: bool) -> str:
-    """One atom's label on one date, as one printable ASCII character."""
-    return chr(CODE_BASE + 4 * int(cls) + 2 * bool(inferred) + bool(contested))
+    """One atom's label on one date, as one letter.
+
+    >>> code(0, False, False), code(7, True, True), decode(code(5, True, False))
+    ('A', 'f', (5, True, False))
+    """
+    return ALPHABET[4 * int(cls) + 2 * bool(inferred) + bool(contested)]
 
 
 def decode(ch: str) -> tuple[int, bool, bool]:
     """``(class index, inferred, contested)`` of a label character (the inverse of :func:`code`)."""
-    n = ord(ch) - CODE_BASE
+    n = ALPHABET.index(ch)
     return n // 4, bool(n & 2), bool(n & 1)
 
 
@@ -167,6 +173,6 @@ def build_atoms(faces_wgs: np.ndarray, face_pairs: np.ndarray, codes: np.ndarray
                 polys.append(rings)
         geoms_int.append(polys)
     rings_out = [[[_delta(r) for r in rings] for rings in polys] for polys in geoms_int]
-    atom_codes = codes[first_face] + CODE_BASE  # (atoms x states)
-    labels = [atom_codes[:, k].astype(np.uint8).tobytes().decode("ascii") for k in range(codes.shape[1])]
+    atom_codes = _ALPHABET_BYTES[codes[first_face]]  # (atoms x states)
+    labels = [atom_codes[:, k].tobytes().decode("ascii") for k in range(codes.shape[1])]
     return Atoms(rings_out, _edges(geoms_int), np.asarray(state_days, dtype=np.int64), labels)

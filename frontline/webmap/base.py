@@ -133,7 +133,11 @@ class _ClientBasemap(MacroElement):
 
 
 def _map_css() -> str:
-    return f".leaflet-container{{background:{STYLE['background']};}}{_CSS}"
+    """The map's style: the basemap's background, the date label, legend and popups, and the figures panel that the
+    live map shows in its frame (:mod:`.panel`)."""
+    from .panel import FRAME_PANEL_CSS, PANEL_CSS
+
+    return f".leaflet-container{{background:{STYLE['background']};}}{_CSS}{PANEL_CSS}{FRAME_PANEL_CSS}"
 
 
 def _live_basemap(m: folium.Map) -> MacroElement:

@@ -55,6 +55,9 @@
     });
   }
 
+  /* An atom's label letter -> 4 * class + 2 * inferred + contested (frontline.history.atoms.ALPHABET: A-Z, a-f). */
+  function labelCode(s, i) { var c = s.charCodeAt(i); return c < 97 ? c - 65 : c - 71; }
+
   function tip(layer, html) { if (html) layer.bindTooltip(html, {sticky: true}); return layer; }
 
   /* The zones of one date. st: {url, labels, zones: [{c, style, tip}], inferred: {style, tips: {c: html}},
@@ -63,7 +66,7 @@
     var n = d.atoms.length, cls = new Int16Array(n), inf = new Uint8Array(n), con = new Uint8Array(n);
     if (st.labels.length !== n) throw new Error("territory labels do not match the atoms file");
     for (var i = 0; i < n; i++) {
-      var k = st.labels.charCodeAt(i) - 48;
+      var k = labelCode(st.labels, i);
       cls[i] = k >> 2; inf[i] = (k >> 1) & 1; con[i] = k & 1;
     }
     function polys(test) {
@@ -122,7 +125,7 @@
   function drawChanged(group, d, st, cls, smooth) {
     var byClass = {};
     for (var i = 0; i < cls.length; i++) {
-      if (((st.before.charCodeAt(i) - 48) >> 2) !== cls[i]) (byClass[cls[i]] = byClass[cls[i]] || []).push(i);
+      if ((labelCode(st.before, i) >> 2) !== cls[i]) (byClass[cls[i]] = byClass[cls[i]] || []).push(i);
     }
     Object.keys(byClass).forEach(function (c) {
       var p = [];
@@ -410,6 +413,21 @@
       m.on("overlayremove", function (e) { if (clicked()) hidden[e.name] = true; });
     }
     names.forEach(function (name, i) { if (hidden[name]) m.removeLayer(groups[i]); });
+  };
+
+  /* The figures beside the map (frontline.webmap.panel: escaped HTML), written into an <aside> of the frame. A date
+     move changes a few DOM nodes here instead of a Streamlit element on the page. */
+  FL.panel = function (m, html) {  // the map's room for it is in the frame's header (panel.FRAME_LAYOUT_CSS)
+    var el = document.getElementById("fl-panel");
+    if (!el) {
+      el = document.createElement("aside");
+      el.id = "fl-panel";
+      el.tabIndex = 0;  // focusable, so a keyboard can scroll it
+      el.setAttribute("aria-label", "Figures on the map's date");
+      document.body.appendChild(el);
+    }
+    if (el.flHtml !== html) { el.innerHTML = html; el.flHtml = html; }
+    FL.stats.panel = (FL.stats.panel || 0) + 1;
   };
 
   /* A full-screen button (the browser's Fullscreen API; no plugin to load). */

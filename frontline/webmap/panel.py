@@ -16,7 +16,7 @@ from .. import vocab
 from ..history.figures import Holding
 from ..safety import html_text
 
-__all__ = ["figures_html", "recent_rows_html", "recent_count", "change_html", "changed_places_html", "place_history_html",
+__all__ = ["FRAME_LAYOUT_CSS", "FRAME_PANEL_CSS", "figures_html", "recent_rows_html", "recent_count", "change_html", "changed_places_html", "place_history_html",
            "PANEL_CSS"]
 
 PANEL_CSS = (
@@ -38,6 +38,23 @@ PANEL_CSS = (
     ".fl-strip div{height:100%}.fl-cstrip{position:relative;height:8px;margin-bottom:2px}"
     ".fl-cstrip div{position:absolute;top:0;height:100%;background:repeating-linear-gradient(45deg,#CC79A7 0 3px,transparent 3px 6px)}"
     ".fl-years{position:relative;height:14px;font-size:.7rem;opacity:.7}.fl-years span{position:absolute;transform:translateX(-50%)}"
+)
+
+
+#: The map's room for the panel, in the frame's header (there before the map measures itself, so no resize follows).
+FRAME_LAYOUT_CSS = ("#map_div{width:calc(100% - clamp(240px, 22%, 340px))!important}"
+                    "@media (max-width: 640px){ #map_div{width:100%!important;height:62vh!important}}")
+
+#: The panel inside the map's frame (``FL.panel`` in the client): right of the map, scrolling on its own; below the
+#: map when the frame is narrow. Part of the map's style sheet (a file loaded once).
+FRAME_PANEL_CSS = (
+    "#fl-panel{position:fixed;top:0;right:0;bottom:0;width:clamp(240px, 22%, 340px);overflow-y:auto;"
+    "box-sizing:border-box;padding:0 6px 8px 18px;background:#fff;color:#31333F;"
+    "font:16px/1.45 'Source Sans Pro','Source Sans 3',system-ui,-apple-system,'Segoe UI',sans-serif}"
+    "#fl-panel:focus-visible{outline:2px solid #0072B2;outline-offset:-2px}"
+    "#fl-panel h3{font-weight:700;margin-top:.1rem;white-space:normal}#fl-panel table{margin-bottom:.6rem}"
+    "#fl-panel .fl-change td,#fl-panel .fl-change th{padding:3px 3px;font-size:.75rem}"
+    "@media (max-width: 640px){ #fl-panel{top:62vh;width:100%;padding:8px 10px;border-top:1px solid #ddd}}"
 )
 
 
