@@ -132,6 +132,19 @@ def test_a_dates_events_state_names_the_file_the_window_and_the_filters_mask():
 
 # --- the shared filters ------------------------------------------------------------------------
 
+def test_the_sidebar_says_what_the_filters_keep_and_clears_them():
+    at = _app(date="2016-01-01")
+    assert "Showing every event." in [c.value for c in at.caption]
+    at.multiselect(key="flt_country").set_value(["SY"]).run()
+    at.text_input(key="flt_q").set_value("raqqa").run()
+    assert "Showing events matching: Syria; matching 'raqqa'." in [shown(c.value) for c in at.caption]
+    at.button(key="flt_clear_sidebar").click().run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="flt_country").value == [] and at.text_input(key="flt_q").value == ""
+    assert at.session_state["fl_filters"] == EventFilter()
+    assert "Showing every event." in [c.value for c in at.caption]
+
+
 def test_changing_a_sidebar_filter_keeps_the_filters_set_on_the_events_page():
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.session_state["fl_filters"] = EventFilter(start=pd.Timestamp("2016-01-01"), end=pd.Timestamp("2016-12-31"),

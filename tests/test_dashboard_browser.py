@@ -169,8 +169,8 @@ def test_imported_events_overlay_draws_its_events_over_the_territory(imports_app
     iframe = page.locator(FRAME).element_handle()
     sidebar = page.get_by_test_id("stSidebar")
     page.wait_for_timeout(800)  # let the first run's follow-up rerun (the map reporting its view) settle
-    sidebar.get_by_text("Imported events overlay").click()
-    chooser = sidebar.get_by_role("combobox", name="Imported file")
+    sidebar.get_by_text("Imported events overlay").click()  # a popover: its widgets appear over the page
+    chooser = page.get_by_role("combobox", name="Imported file")
     chooser.click()
     page.keyboard.type("ucdp_sample")
     page.keyboard.press("Enter")
@@ -184,7 +184,7 @@ def test_imported_events_overlay_draws_its_events_over_the_territory(imports_app
     frame.locator(".leaflet-control-layers").hover()
     assert frame.locator(".leaflet-control-layers-overlays", has_text="Imported events").count() == 1
 
-    sidebar.get_by_text("heat map").click()
+    page.get_by_text("heat map").click()
     frame.locator("canvas.leaflet-heatmap-layer").wait_for(timeout=30_000)
     assert _overlay_drawn(page) == 1  # one heat layer instead of the points
     _shot(page, "overlay-heat")

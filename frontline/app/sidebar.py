@@ -11,7 +11,7 @@ import streamlit as st
 
 from .. import config, explorer, vocab
 from ..errors import FrontlineError
-from ..history.filters import FILTER_FIELDS, EventFilter, other_filters
+from ..history.filters import FILTER_FIELDS, EventFilter, describe_filters, other_filters
 from ..safety import md_text
 from ..webmap import overlay
 from . import cache, state
@@ -27,12 +27,13 @@ def _filters_changed() -> None:
                          for key, field in FILTER_WIDGETS.items()})
 
 
-def clear_filters() -> None:
+def clear_filters(from_date_panel: bool = True) -> None:
     """Clear every event filter, the sidebar's widgets included (before they are drawn again)."""
     for key, field in FILTER_WIDGETS.items():
         st.session_state[key] = "" if field == "text" else []
     state.set_filters(EventFilter())
-    st.session_state.fl_rerun_page = True  # called from the date panel: the sidebar must be drawn again too
+    if from_date_panel:  # a fragment's button: the sidebar must be drawn again too
+        st.session_state.fl_rerun_page = True
 
 
 def event_filters(filters: EventFilter) -> None:
@@ -40,13 +41,27 @@ def event_filters(filters: EventFilter) -> None:
     for key, field in FILTER_WIDGETS.items():
         value = getattr(filters, field)
         st.session_state.setdefault(key, value if field == "text" else list(value))
-    st.header("Filter events")
     for f in FILTER_FIELDS:
         if f.codes is None:
             st.text_input(f.label, key=f"flt_{f.param}", on_change=_filters_changed, placeholder=f.placeholder)
         else:
             st.multiselect(f.label, list(f.codes), format_func=f.codes.get, key=f"flt_{f.param}",
                            on_change=_filters_changed, placeholder=f.placeholder)
+
+
+def filter_panel(filters: EventFilter) -> None:
+    """"Filter events": the filters in a popover (its widgets are drawn only while it is open, so a date move
+    re-renders a lighter page), and what they keep in words under it."""
+    st.header("Filter events")
+    active = describe_filters(filters)
+    n = sum(bool(getattr(filters, field)) for field in FILTER_WIDGETS.values())
+    with st.popover(f"Filters ({n} set)" if n else "Filters", icon=":material/filter_list:", width="stretch",
+                    help="Country, event type, actor, confidence, source type and a text search"):
+        event_filters(filters)
+        if n:
+            st.button("Clear the filters", key="flt_clear_sidebar", on_click=clear_filters,
+                      kwargs={"from_date_panel": False})
+    st.caption(md_text(f"Showing events matching: {active}.") if active else "Showing every event.")
     extra = other_filters(filters)
     if extra:
         st.caption(md_text(f"Also filtered on the Events page: {'; '.join(extra)}."))
@@ -74,7 +89,7 @@ class Overlay:
 
 def overlay_panel() -> Overlay:
     """The imported-events overlay: which file, drawn how, over which window."""
-    with st.expander("Imported events overlay", icon=":material/layers:"):
+    with st.popover("Imported events overlay", icon=":material/layers:", width="stretch"):
         imported = {p.name: p for p in overlay.overlay_files(config.IMPORTS_DIR)}
         preset = config.OVERLAY_PATH
         if preset is not None and preset.is_file():
@@ -104,7 +119,7 @@ def overlay_panel() -> Overlay:
 def map_sidebar(filters: EventFilter) -> tuple[int, bool, Overlay]:
     """The whole sidebar of the Map page; returns (highlight window in days, show older events, overlay)."""
     with st.sidebar:
-        event_filters(filters)
+        filter_panel(filters)
         st.header("Events on the map")
         window = st.select_slider("Highlight the last", options=[7, 30, 90, 365], value=state.get_window(),
                                   format_func=lambda d: f"{d} days", key="opt_window")
