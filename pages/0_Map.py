@@ -15,7 +15,7 @@ from frontline.app import banner, cache, compare, dates, mapview, nav, place_vie
 
 
 def map_page() -> None:
-    nav.page_setup("Frontline: ISIS territory 2014-2019")
+    nav.page_setup("Frontline: ISIS territory 2014-2019", menu=False)  # the sidebar comes last (below)
     st.markdown(mapview.MAP_CSS, unsafe_allow_html=True)
 
     ds = cache.dataset()
@@ -26,11 +26,12 @@ def map_page() -> None:
     for notice in state.pop_notices():
         st.info(notice, icon=":material/link:")
 
-    window, show_older, overlay = sidebar.map_sidebar(filters)
-    compare_column, side_column = dates.play_bar()
-    dates.step_buttons()
-    compare_spec = compare.compare_select(compare_column)
-    side = compare.side_by_side(side_column, compare_spec)
+    # The controls' choices are read before their widgets are drawn: the page sends the map's element before the
+    # widgets of the play bar and the sidebar (drawn into a container above it, and last), so that a new visitor's
+    # browser loads the map's code and frame first instead of after every widget's code.
+    window, show_older, overlay = sidebar.map_options()
+    compare_spec, side = compare.current()
+    controls = st.container()
 
     @st.fragment(run_every=dates.PLAY_NUDGE if dates.playing() else None)
     def date_panel():
@@ -41,9 +42,16 @@ def map_page() -> None:
         draw()
 
     date_panel()
+    with controls:
+        compare_column, side_column = dates.play_bar()
+        dates.step_buttons()
+        compare.compare_select(compare_column)
+        compare.side_by_side(side_column, compare_spec)
     mapview.export_view_button()
     place_view.place_section(ds.places, ds.events)
     mapview.attribution()
+    nav.page_menu()
+    sidebar.map_sidebar(filters)
 
 
 map_page()

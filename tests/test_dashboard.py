@@ -44,7 +44,10 @@ def test_dashboard_renders_slider_map_and_figures_without_exceptions():
     assert not at.exception, at.exception
     assert at.slider(key="fl_slider").value == dt.date(2015, 6, 1)
     args = _map_args(at)
-    assert "/app/static/vendor/leaflet/leaflet.js" in args["js_links"]
+    assert [link.rsplit("-", 1)[0] for link in args["js_links"]] == ["/app/static/data/leaflet-client"]  # one file
+    bundle = (config.STATIC_DIR / "data" / args["js_links"][0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    leaflet = (config.STATIC_DIR / "vendor" / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    assert bundle.startswith(leaflet) and "FL.panel = function" in bundle  # Leaflet, then the map's client
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
     assert '"2015-06-01"' in args["feature_group"]  # the date label is set by the date's layers
     panel = _panel(at)

@@ -49,6 +49,11 @@ def _picked() -> None:
         state.set_compare(day.isoformat())
 
 
+def current() -> tuple[str, bool]:
+    """The comparison (the ``from`` spec) and whether it is shown side by side, before their widgets are drawn."""
+    return state.get_compare(), bool(st.session_state.get("opt_side", False))
+
+
 def compare_select(where=None) -> str:
     """The "compare with" choice (outside the date panel: a change reruns the page), in ``where`` (a column) or
     here; returns the ``from`` spec."""

@@ -38,8 +38,9 @@ def _tidy_once() -> None:
         csvstore.tidy(path)
 
 
-def page_setup(page_title: str) -> None:
-    """Configure a page and draw the sidebar menu with the pages' titles.
+def page_setup(page_title: str, menu: bool = True) -> None:
+    """Configure a page and draw the sidebar menu with the pages' titles (unless ``menu`` is false: the page then
+    calls :func:`page_menu` itself, e.g. after its main content).
 
     The menu is drawn here rather than by ``st.navigation`` because Streamlit, on a fresh
     server whose first visitor opens a page's own URL, runs that page without the entry
@@ -48,6 +49,12 @@ def page_setup(page_title: str) -> None:
     st.set_page_config(page_title=page_title, layout="wide")
     _tidy_once()
     st.html(_PAGE_STYLE)
+    if menu:
+        page_menu()
+
+
+def page_menu() -> None:
+    """The sidebar menu: a link to each page, then a divider (first in the sidebar whenever it is drawn)."""
     from streamlit.errors import StreamlitPageNotFoundError
 
     with st.sidebar:
@@ -57,4 +64,3 @@ def page_setup(page_title: str) -> None:
         except StreamlitPageNotFoundError:
             return  # a page script run on its own (AppTest.from_file): there is no app to link to
         st.divider()
-

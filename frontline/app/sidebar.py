@@ -87,14 +87,38 @@ class Overlay:
                                                      max_points=overlay.MAX_POINTS)
 
 
+#: The overlay widgets' values before they are first drawn.
+_OVERLAY_DEFAULTS = {"ov_file": "None", "ov_kind": overlay.KINDS[0], "ov_isis": True, "ov_days": 30}
+
+
+def _imported() -> dict[str, Path]:
+    """The imported files the overlay can show, by name (the preset one, ``FRONTLINE_OVERLAY``, chosen first)."""
+    imported = {p.name: p for p in overlay.overlay_files(config.IMPORTS_DIR)}
+    preset = config.OVERLAY_PATH
+    if preset is not None and preset.is_file():
+        imported.setdefault(preset.name, preset)
+        st.session_state.setdefault("ov_file", preset.name)
+    return imported
+
+
+def overlay_options(imported: dict[str, Path] | None = None) -> Overlay:
+    """The overlay as its widgets set it, read from the session (the page may draw the widgets after the map)."""
+    imported = _imported() if imported is None else imported
+    s = st.session_state
+    value = {k: s[k] if k in s else default for k, default in _OVERLAY_DEFAULTS.items()}
+    path = imported.get(value["ov_file"])
+    if path is not None:
+        try:
+            cache.overlay_description(str(path), path.stat().st_mtime)
+        except (FrontlineError, OSError):
+            path = None  # the panel says why
+    return Overlay(path, value["ov_kind"], value["ov_isis"], value["ov_days"], bool(imported))
+
+
 def overlay_panel() -> Overlay:
     """The imported-events overlay: which file, drawn how, over which window."""
     with st.popover("Imported events overlay", icon=":material/layers:", width="stretch"):
-        imported = {p.name: p for p in overlay.overlay_files(config.IMPORTS_DIR)}
-        preset = config.OVERLAY_PATH
-        if preset is not None and preset.is_file():
-            imported.setdefault(preset.name, preset)
-            st.session_state.setdefault("ov_file", preset.name)
+        imported = _imported()
         if not imported:
             st.caption("No file has been imported. Import a UCDP, ACLED or GTD file with\n"
                        "`python -m frontline import --format ucdp FILE.csv --out "
@@ -102,8 +126,8 @@ def overlay_panel() -> Overlay:
         st.selectbox("Imported file", ["None", *imported], key="ov_file", disabled=not imported)
         st.radio("Draw as", overlay.KINDS, key="ov_kind", horizontal=True,
                  format_func={"cluster": "points (grouped when many)", "heat": "heat map"}.get)
-        st.checkbox("ISIS a party only", value=True, key="ov_isis")
-        st.select_slider("Window", options=[7, 30, 90, 365], value=30, key="ov_days",
+        st.checkbox("ISIS a party only", value=_OVERLAY_DEFAULTS["ov_isis"], key="ov_isis")
+        st.select_slider("Window", options=[7, 30, 90, 365], value=_OVERLAY_DEFAULTS["ov_days"], key="ov_days",
                          format_func=lambda d: f"{d} days up to the date")
         path = imported.get(st.session_state.ov_file)
         if path is not None:
@@ -111,9 +135,16 @@ def overlay_panel() -> Overlay:
                 st.caption(md_text(f"{path.name}: {cache.overlay_description(str(path), path.stat().st_mtime)}."))
             except FrontlineError as err:
                 st.error(md_text(str(err)))
-                path = None
+    return overlay_options(imported)
+
+
+def map_options() -> tuple[int, bool, Overlay]:
+    """What the Map page's sidebar has set (highlight window in days, show older events, overlay), read from the
+    session before its widgets are drawn: the page draws the sidebar after the map, so that the map's element
+    reaches the browser first (a new visitor's map frame is then created sooner)."""
     s = st.session_state
-    return Overlay(path, s.ov_kind, s.ov_isis, s.ov_days, bool(imported))
+    window = s["opt_window"] if "opt_window" in s else state.get_window()
+    return window, bool(s["opt_older"]) if "opt_older" in s else True, overlay_options()
 
 
 def map_sidebar(filters: EventFilter) -> tuple[int, bool, Overlay]:

@@ -64,7 +64,10 @@ def base_map(height: str = "100%", online_tiles: bool = True, local_assets: bool
         assets.localize(m)
     if live:  # after localize: the client is the app's own file, not an npm asset
         from . import client
-        loader.default_js = [("frontline_client", client.client_url())]
+        # Leaflet and the client in one file: the map's frame loads its scripts one after another, so one file
+        # fewer is one round trip fewer before the first map (the Leaflet file is the installed copy, not ours)
+        m.default_js = [(name, client.bundle_url(url) if name == "leaflet" else url) for name, url in m.default_js]
+        loader.default_js = []
         loader.default_css = [("frontline_css", client.css_url(_map_css()))]
     return m
 

@@ -178,22 +178,29 @@
     return l.flStyle;
   }
 
-  var fades = 0;
-  function fade(layers, from, to, done) {  // opacities from `from` to `to` (0..1) of their own, over EASE_MS
-    var t0 = performance.now(), id = ++fades;
+  /* The cross-fade of Play's "Ease": the new state's layers from transparent to their own opacities, the old
+     state's the other way, in FADE_STEPS steps over EASE_MS. A few steps, not one per animation frame: each step
+     redraws the map's canvas, and redrawing it every frame kept the page too busy to take the next date in time. */
+  var FADE_STEPS = 4, fades = 0;
+  function crossFade(incoming, outgoing, done) {
+    var id = ++fades;
     FL.stats.fades = fades;
-    layers.forEach(function (l) { l.flFade = id; });  // a later fade of a layer takes it over
-    function step(now) {
-      var k = Math.min((now - t0) / EASE_MS, 1), f = from + (to - from) * k;
+    incoming.concat(outgoing).forEach(function (l) { l.flFade = id; });  // a later fade of a layer takes it over
+    function set(layers, f) {
       layers.forEach(function (l) {
         if (l.flFade !== id) return;
         var s0 = styleOf(l);
         l.setStyle({fillOpacity: s0.fillOpacity * f, opacity: s0.opacity * f});
       });
-      if (k < 1) requestAnimationFrame(step);
-      else if (done) done(layers.filter(function (l) { return l.flFade === id; }));
     }
-    requestAnimationFrame(step);
+    function step(k) {
+      var f = k / FADE_STEPS;
+      set(incoming, f);
+      set(outgoing, 1 - f);
+      if (k < FADE_STEPS) setTimeout(function () { step(k + 1); }, EASE_MS / FADE_STEPS);
+      else done(outgoing.filter(function (l) { return l.flFade === id; }));
+    }
+    step(1);
   }
 
   FL.territory = function (handle, st) {
@@ -220,8 +227,7 @@
       // under everything else drawn on the map's canvas (the events), in their own order
       if (s.group._map) for (var i = layers.length - 1; i >= 0; i--) if (layers[i]._renderer) layers[i].bringToBack();
       if (ease) {  // cross-fade: the new state in, the old one out, then the old one off the map
-        fade(layers, 0, 1);
-        fade(old.filter(function (l) { return layers.indexOf(l) < 0; }), 1, 0, function (faded) {
+        crossFade(layers, old.filter(function (l) { return layers.indexOf(l) < 0; }), function (faded) {
           faded.forEach(function (l) { s.group.removeLayer(l); });
         });
       }
@@ -274,8 +280,10 @@
 
   /* Messages to the app ride on the map component's value. The component also sends that value when the map
      moves (its view), which would drop them: for a few seconds every value sent carries them too (each has its
-     own counter, so the app acts on it once). */
-  var extras = {};
+     own counter, so the app acts on it once). A value equal to the last one sent is not sent again: the component
+     re-sends its value after some redraws (while playing, ~0.2 s after each report), and each copy cost the app
+     a rerun that held up the next frame. */
+  var extras = {}, lastSent = null;
   function tell(fields, keepMs) {
     var S = window.Streamlit;
     if (!S) return;
@@ -284,6 +292,9 @@
       S.setComponentValue = function (v) {
         var now = performance.now(), out = Object.assign({}, v);
         Object.keys(extras).forEach(function (k) { if (extras[k].until > now) out[k] = extras[k].value; else delete extras[k]; });
+        var text = JSON.stringify(out);
+        if (text === lastSent) { FL.stats.duplicates = (FL.stats.duplicates || 0) + 1; return; }
+        lastSent = text;
         return send.call(S, out);
       };
       S.__flWrapped = true;

@@ -6,7 +6,7 @@
 - :func:`publish` writes a payload once under ``static/data/`` with its content's hash in the
   name (Streamlit serves ``static/`` at ``/app/static/``; a changed payload is a new name, so
   the browser may cache every file for as long as it likes);
-- the client (``client.js``, published the same way and loaded when the map mounts) fetches
+- the client (``client.js``, published the same way after Leaflet, in one file, and loaded when the map mounts) fetches
   each file once per page: the basemap (:func:`basemap_payload`), the territory's atoms
   (:meth:`frontline.history.atoms.Atoms.payload`) and every event (:func:`events_payload`);
 - a date change then sends, per layer, a small state: :func:`territory_call` (one character
@@ -36,7 +36,7 @@ from ..safety import html_text
 from ..style import EVENT_STYLE, OLDER_STYLE
 from .controls import DATE_LABEL_ID, DECLUTTER_JS
 
-__all__ = ["publish", "client_url", "basemap_payload", "events_payload", "territory_call", "events_call",
+__all__ = ["publish", "bundle_url", "basemap_payload", "events_payload", "territory_call", "events_call",
            "JsGroup", "js_json", "filter_mask", "DATA_DIR", "DATA_URL", "KEEP_VERSIONS"]
 
 DATA_DIR = config.STATIC_DIR / "data"
@@ -88,9 +88,19 @@ def publish(payload, stem: str, folder: Path = DATA_DIR, url: str = DATA_URL, su
     return f"{url}/{name}"
 
 
-def client_url(folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
-    """The URL of the published client script (published on the first call)."""
-    return publish(DECLUTTER_JS.encode("utf-8") + b"\n" + _CLIENT_JS.read_bytes(), "client", folder, url, suffix=".js")
+def _client_js() -> bytes:
+    """The client's script: the label declutter (``declutter.js``) and ``client.js``."""
+    return DECLUTTER_JS.encode("utf-8") + b"\n" + _CLIENT_JS.read_bytes()
+
+
+def bundle_url(leaflet_url: str, folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
+    """The URL of Leaflet (the installed copy at ``leaflet_url``, under ``static/``) followed by the client, as one
+    published file: the live map loads it instead of the two."""
+    leaflet = config.STATIC_DIR / leaflet_url.removeprefix(config.STATIC_URL + "/")
+    if not leaflet.is_file():
+        raise FileNotFoundError(f"{leaflet}: Leaflet is not installed; run `make setup` (it copies the map's "
+                                "libraries into static/vendor)")
+    return publish(leaflet.read_bytes() + b"\n;\n" + _client_js(), "leaflet-client", folder, url, suffix=".js")
 
 
 def css_url(css: str, folder: Path = DATA_DIR, url: str = DATA_URL) -> str:
