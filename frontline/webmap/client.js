@@ -352,6 +352,7 @@
     s.shown = next;
     if (d.popups.length <= 2 && !d.prefetched) { d.prefetched = true; d.popups.forEach(FL.fetch); }
     FL.stats.events += 1;
+    if (!FL.stats.firstDrawnMs) FL.stats.firstDrawnMs = performance.now();  // the first date's layers, since the frame opened
   }
 
   function stamp(s) {  // the date label, written when the date's layers are drawn
@@ -522,6 +523,7 @@
       });
       if (targets.labels._map) flDeclutter(targets.labels._map, targets.labels);  // declutter.js, published with this file
       FL.stats.basemap = true;
+      FL.stats.basemapMs = performance.now();  // drawn, since the frame opened
     }).catch(report);
   };
 })();
