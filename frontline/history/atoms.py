@@ -2,7 +2,7 @@
 
 A :class:`~frontline.history.territory.TerritoryModel` labels ~10,000 faces on each change
 date. Faces that touch and carry the same label on *every* date are merged here into one
-atom (about a thousand in the real data), so a date's whole territory is one character per
+atom (about a thousand in the real data), so a date's whole territory is one letter per
 atom: its class, whether the model inferred it and whether it is contested
 (:func:`code`). The atoms' rings and the edges between them (to stroke each zone's border
 without stroking the seams inside it) travel once as a file; a slider move then sends the
@@ -13,7 +13,7 @@ stored as ``[lat0, lon0, dlat1, dlon1, ...]`` (first point, then differences): c
 browser decodes in a few milliseconds.
 
 >>> code(1, inferred=True, contested=False), decode(code(1, True, False))
-('6', (1, True, False))
+('G', (1, True, False))
 """
 
 from __future__ import annotations
