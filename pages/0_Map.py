@@ -15,7 +15,8 @@ from frontline.app import banner, cache, compare, dates, mapview, nav, place_vie
 
 
 def map_page() -> None:
-    nav.page_setup("Frontline: ISIS territory 2014-2019", menu=False)  # the sidebar comes last (below)
+    # the sidebar comes last (below); the page's spacing is in MAP_CSS
+    nav.page_setup("Frontline: ISIS territory 2014-2019", menu=False, style=False)
     st.markdown(mapview.MAP_CSS, unsafe_allow_html=True)
 
     ds = cache.dataset()

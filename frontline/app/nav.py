@@ -38,9 +38,10 @@ def _tidy_once() -> None:
         csvstore.tidy(path)
 
 
-def page_setup(page_title: str, menu: bool = True) -> None:
+def page_setup(page_title: str, menu: bool = True, style: bool = True) -> None:
     """Configure a page and draw the sidebar menu with the pages' titles (unless ``menu`` is false: the page then
-    calls :func:`page_menu` itself, e.g. after its main content).
+    calls :func:`page_menu` itself, e.g. after its main content). Without ``style`` the page brings its own
+    spacing (the Map page: one element fewer, and one kind of element whose code a new visitor need not load).
 
     The menu is drawn here rather than by ``st.navigation`` because Streamlit, on a fresh
     server whose first visitor opens a page's own URL, runs that page without the entry
@@ -48,7 +49,8 @@ def page_setup(page_title: str, menu: bool = True) -> None:
     """
     st.set_page_config(page_title=page_title, layout="wide")
     _tidy_once()
-    st.html(_PAGE_STYLE)
+    if style:
+        st.html(_PAGE_STYLE)
     if menu:
         page_menu()
 
