@@ -242,7 +242,6 @@ def measure_pair(browser, floor_url: str, map_url: str, moves: int, pid: int, vi
 
 def _summary(times, sizes, firsts) -> dict:
     q = np.percentile(times, [50, 90])
-    firsts = list(firsts) if isinstance(firsts, (list, tuple)) else [firsts]
     return {"first_s": round(float(np.median(firsts)), 2), "first_all_s": [round(x, 2) for x in firsts],
             "median_ms": round(float(q[0])), "p90_ms": round(float(q[1])),
             "bytes_per_move": int(statistics.median(sizes)) if sizes else 0, "all_ms": [round(x) for x in times]}
@@ -273,7 +272,7 @@ def measure_map(browser, url: str, moves: int, pid: int) -> dict:
             cpu += cpu_seconds(pid) - c0
             times.append(ms)
             sizes.append(b)
-        out = _summary(times, sizes, mp.first)
+        out = _summary(times, sizes, [mp.first])
         out.update(server_cpu_ms_per_move=round(cpu / moves * 1000, 1), same_map=mp.same_map())
         return out
     finally:

@@ -169,7 +169,7 @@ def map_panel(at) -> str:
     comps = [c for c in at.get("component_instance") if "FL.panel(" in json.loads(c.proto.json_args)["feature_group"]]
     assert comps, "no map with a figures panel"
     script = json.loads(comps[-1].proto.json_args)["feature_group"]
-    literal = script.split("FL.panel(map_div, ", 1)[1]
+    literal = script.split("FL.panel(", 1)[1]
     return json.JSONDecoder().raw_decode(literal)[0]
 
 

@@ -119,7 +119,7 @@ _FILL_FRAME_CSS = "<style>#map_div{height:100vh!important}html,body{margin:0;ove
 
 def map_component(base_factory, groups, key: str, height: int = 640, layer_control_factory=None,
                   center=None, zoom=None, returned_objects=("center", "zoom"), preload=(), fill_frame=False,
-                  initial_view=(None, None), panel: str | None = None, defer: bool = False):
+                  initial_view=(None, None), panel: str | None = None):
     """Draw ``base_factory()`` (rendered once) with date-dependent ``groups``; like ``st_folium``.
 
     ``groups`` is a list of ``(name, cache_key or None, build)``: ``build()`` returns the
@@ -133,9 +133,9 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     ``panel`` (HTML, escaped already) is shown beside the map inside its frame (the client's ``FL.panel``): it
     changes with the date, and drawn there it costs the browser a few DOM writes instead of a Streamlit element
     re-rendered on every move. A map given a panel must be given one on every run (its frame keeps the room).
-    Returns the component's value (``center``, ``zoom`` as asked by ``returned_objects``); with ``defer`` a function
-    that draws the map and returns its value, everything computed already (so the page can send the map's element
-    right after the elements above it: the browser then renders them together).
+    Returns a function that puts the map on the page and returns the component's value (``center``, ``zoom`` as
+    asked by ``returned_objects``): everything is computed here, so the page can send the map's element right after
+    the elements above it (the browser then renders them together).
     """
     import streamlit_folium as sf
 
@@ -159,7 +159,7 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     scripts.append(f"FL.keepHidden(map_div, {json.dumps(list(names))}, "
                    f"[{', '.join(f'feature_group_feature_group_{i}' for i in range(len(names)))}]);")
     if panel is not None:
-        scripts.append(f"FL.panel(map_div, {client.js_json(panel)});")
+        scripts.append(f"FL.panel({client.js_json(panel)});")
     (lat_lng, start_zoom) = initial_view
     if lat_lng is not None and start_zoom is not None:
         scripts.append(f"FL.initialView(map_div, {float(lat_lng[0])!r}, {float(lat_lng[1])!r}, {int(start_zoom)});")
@@ -170,7 +170,7 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
     def _on_change():
         st.session_state[key] = st.session_state.get(parts["hash_key"], {})
 
-    draw = functools.partial(
+    return functools.partial(
         sf._component_func, script=parts["script"],
         header=parts["header"] + (_FILL_FRAME_CSS if fill_frame else "")
         + (f"<style>{panel_css.FRAME_LAYOUT_CSS}</style>" if panel is not None else ""),
@@ -180,5 +180,4 @@ def map_component(base_factory, groups, key: str, height: int = 640, layer_contr
         layer_control=parts["layer_control"], pixelated=False, css_links=parts["css_links"],
         js_links=parts["js_links"], on_change=_on_change, wrap_longitude=False,
     )
-    return draw if defer else draw()
 

@@ -139,13 +139,13 @@ def map_and_figures(ds: Dataset, when: dt.date, window: int, show_older: bool, o
         base.live_map, _groups(model, when, window, show_older, ov, shown, since), key="map", height=640,
         layer_control_factory=controls.layer_control, center=center, zoom=zoom,
         preload=overlay.plugin_elements() if ov.any_file else (), fill_frame=True, initial_view=state.initial_view(),
-        panel=figures_panel_html(model, when, points, window, note, change), defer=True)
+        panel=figures_panel_html(model, when, points, window, note, change))
     draw_before = None
     if since is not None and side:  # side by side: the date compared with on its own map, left, with its figures
         draw_before = component.map_component(
             base.live_map, _groups(model, since, window, show_older, ov, None), key="map_before", height=640,
             layer_control_factory=controls.layer_control, center=center, zoom=zoom, fill_frame=True,
-            initial_view=state.initial_view(), panel=figures_panel_html(model, since, points, window), defer=True)
+            initial_view=state.initial_view(), panel=figures_panel_html(model, since, points, window))
 
     def draw() -> None:
         before_out = None

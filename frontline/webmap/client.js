@@ -429,7 +429,7 @@
 
   /* The figures beside the map (frontline.webmap.panel: escaped HTML), written into an <aside> of the frame. A date
      move changes a few DOM nodes here instead of a Streamlit element on the page. */
-  FL.panel = function (m, html) {  // the map's room for it is in the frame's header (panel.FRAME_LAYOUT_CSS)
+  FL.panel = function (html) {  // the map's room for it is in the frame's header (panel.FRAME_LAYOUT_CSS)
     var el = document.getElementById("fl-panel");
     if (!el) {
       el = document.createElement("aside");

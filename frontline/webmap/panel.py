@@ -41,20 +41,26 @@ PANEL_CSS = (
 )
 
 
+#: The panel's width beside the map, and the frame width under which it goes below the map instead (taking the
+#: frame's height below NARROW_MAP_HEIGHT).
+_PANEL_WIDTH = "clamp(240px, 22%, 340px)"
+_NARROW = "@media (max-width: 640px)"
+_NARROW_MAP_HEIGHT = "62vh"
+
 #: The map's room for the panel, in the frame's header (there before the map measures itself, so no resize follows).
-FRAME_LAYOUT_CSS = ("#map_div{width:calc(100% - clamp(240px, 22%, 340px))!important}"
-                    "@media (max-width: 640px){ #map_div{width:100%!important;height:62vh!important}}")
+FRAME_LAYOUT_CSS = (f"#map_div{{width:calc(100% - {_PANEL_WIDTH})!important}}"
+                    f"{_NARROW}{{ #map_div{{width:100%!important;height:{_NARROW_MAP_HEIGHT}!important}}}}")
 
 #: The panel inside the map's frame (``FL.panel`` in the client): right of the map, scrolling on its own; below the
 #: map when the frame is narrow. Part of the map's style sheet (a file loaded once).
 FRAME_PANEL_CSS = (
-    "#fl-panel{position:fixed;top:0;right:0;bottom:0;width:clamp(240px, 22%, 340px);overflow-y:auto;"
+    f"#fl-panel{{position:fixed;top:0;right:0;bottom:0;width:{_PANEL_WIDTH};overflow-y:auto;"
     "box-sizing:border-box;padding:0 6px 8px 18px;background:#fff;color:#31333F;"
     "font:16px/1.45 'Source Sans Pro','Source Sans 3',system-ui,-apple-system,'Segoe UI',sans-serif}"
     "#fl-panel:focus-visible{outline:2px solid #0072B2;outline-offset:-2px}"
     "#fl-panel h3{font-weight:700;margin-top:.1rem;white-space:normal}#fl-panel table{margin-bottom:.6rem}"
     "#fl-panel .fl-change td,#fl-panel .fl-change th{padding:3px 3px;font-size:.75rem}"
-    "@media (max-width: 640px){ #fl-panel{top:62vh;width:100%;padding:8px 10px;border-top:1px solid #ddd}}"
+    f"{_NARROW}{{ #fl-panel{{top:{_NARROW_MAP_HEIGHT};width:100%;padding:8px 10px;border-top:1px solid #ddd}}}}"
 )
 
 
