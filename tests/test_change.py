@@ -147,7 +147,7 @@ def test_compare_with_another_date_sets_the_links_from():
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     at.query_params["date"] = "2017-07-10"
     at.run()
-    at.selectbox(key="opt_compare").set_value("pick").run()
+    at.radio(key="opt_compare").set_value("pick").run()
     at.date_input(key="opt_compare_day").set_value(dt.date(2016, 10, 17)).run()
     assert not at.exception, at.exception
     assert at.query_params["from"] == ["2016-10-17"] or at.query_params["from"] == "2016-10-17"

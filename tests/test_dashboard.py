@@ -79,7 +79,7 @@ def test_step_buttons_move_the_date_by_a_day_a_week_and_a_month():
 
 def test_milestone_jumps_to_its_date():
     at = _app()
-    at.selectbox(key="opt_milestone").set_value("Mosul liberated").run()
+    at.radio(key="opt_milestone").set_value("Mosul liberated").run()
     assert at.slider(key="fl_slider").value == dt.date(2017, 7, 10)
     assert '"2017-07-10"' in _map_args(at)["feature_group"]
 

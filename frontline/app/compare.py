@@ -62,14 +62,16 @@ def compare_select(where=None) -> str:
     if st.session_state.get("opt_compare") not in (spec, _PICK):
         st.session_state.opt_compare = spec
     box = where or st
-    box.selectbox("Compare with", options, key="opt_compare", on_change=_changed, format_func=_label,
-                 label_visibility="collapsed",
-                 help="Hatch the ground that changed hands between that date and the date shown, with each side's "
-                      "gains and losses beside the map and the places that changed hands under it")
-    if st.session_state.opt_compare == _PICK:
-        lo, hi = viewstate.PERIOD
-        box.date_input("Since", value=None, min_value=lo, max_value=hi, key="opt_compare_day", on_change=_picked,
-                       label_visibility="collapsed", format="YYYY-MM-DD")
+    # a popover (its widgets drawn only while open) rather than a select box: see dates.play_bar
+    with box.popover(_label(spec), icon=":material/compare_arrows:", width="stretch", key="pop_compare",
+                     help="Hatch the ground that changed hands between that date and the date shown, with each side's "
+                          "gains and losses beside the map and the places that changed hands under it"):
+        st.radio("Compare with", options, key="opt_compare", on_change=_changed, format_func=_label,
+                 label_visibility="collapsed")
+        if st.session_state.opt_compare == _PICK:
+            lo, hi = viewstate.PERIOD
+            st.date_input("Since", value=None, min_value=lo, max_value=hi, key="opt_compare_day", on_change=_picked,
+                          format="YYYY-MM-DD")
     return spec
 
 

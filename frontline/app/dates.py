@@ -63,16 +63,20 @@ def play_bar():
     Returns the row's columns left free for the comparison and its side-by-side box (:mod:`frontline.app.compare`).
     """
     on = playing()
-    c_play, c_speed, c_ease, c_compare, c_side, c_jump = st.columns([1, 1.5, 0.8, 2.2, 1.2, 2.3],
+    c_play, c_speed, c_ease, c_compare, c_side, c_jump = st.columns([1, 1.7, 0.8, 2.2, 1.2, 2.1],
                                                                      vertical_alignment="center")
     c_play.button("Pause" if on else "Play", icon=":material/pause:" if on else ":material/play_arrow:",
                   on_click=_toggle_play, key="btn_play", width="stretch", type="primary")
-    c_speed.selectbox("Play speed", list(PLAY_STEPS), key="opt_speed", label_visibility="collapsed")
+    # The choices are in popovers, not select boxes: a popover's widgets are drawn only while it is open, so a new
+    # visitor's browser loads no select box code before the map (about 17 files fewer on the first load).
+    with c_speed.popover(st.session_state.get("opt_speed", next(iter(PLAY_STEPS))), width="stretch", key="pop_speed",
+                         help="How far each step of Play moves the date"):
+        st.radio("Play speed", list(PLAY_STEPS), key="opt_speed")
     c_ease.checkbox("Ease", value=True, key="opt_ease", help="While playing, fade the territory from one date to the next")
-    c_jump.selectbox("Jump to a milestone", [m.label for m in milestones.MILESTONES], index=None,
-                     key="opt_milestone", on_change=_jump, placeholder="Jump to a milestone…",
-                     label_visibility="collapsed",
-                     format_func=lambda lbl: f"{milestones.by_label(lbl).date:%d %b %Y}: {lbl}")
+    with c_jump.popover("Jump to a milestone", icon=":material/flag:", width="stretch", key="pop_milestone"):
+        st.radio("Jump to a milestone", [m.label for m in milestones.MILESTONES], index=None,
+                 key="opt_milestone", on_change=_jump, label_visibility="collapsed",
+                 format_func=lambda lbl: f"{milestones.by_label(lbl).date:%d %b %Y}: {lbl}")
     return c_compare, c_side
 
 

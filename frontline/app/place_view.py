@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import vocab
+from ..safety import md_text
 from ..history.place_history import place_history
 from ..webmap import panel
 from . import state
@@ -33,9 +34,13 @@ def place_section(places, events) -> None:
     st.session_state["fl_place_rows"] = dict(zip(places["place_id"].astype(str),
                                                  zip(places["lat"].astype(float), places["lon"].astype(float))))
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    place = c1.selectbox("Control history of a place", sorted(names, key=lambda p: names[p].lower()), index=None,
-                         key=_KEY, format_func=lambda p: names.get(p, p), placeholder="Type a place's name…",
-                         on_change=_fly)
+    chosen = st.session_state.get(_KEY)
+    # the searchable list is in a popover (drawn only while open): the page loads no select box code before the map
+    with c1.popover("Control history of " + md_text(names[chosen]) if chosen in names else "Control history of a place",
+                    icon=":material/history:", width="stretch", key="pop_place"):
+        place = st.selectbox("Control history of a place", sorted(names, key=lambda p: names[p].lower()), index=None,
+                             key=_KEY, format_func=lambda p: names.get(p, p), placeholder="Type a place's name…",
+                             on_change=_fly)
     c2.button("Show on the map", key="place_fly", on_click=_fly, disabled=place is None, width="stretch")
     if place is None:
         st.caption("Choose a place, or click \u201cHistory\u201d in an event's popup on the map.")
