@@ -111,6 +111,24 @@ def test_link_carries_date_and_filters_and_reopening_it_restores_the_view(app_ur
         other.context.close()
 
 
+def test_a_milestone_is_chosen_from_the_keyboard_without_remounting_the_map(app_url, page):
+    """The choices open as popovers (drawn only while open): Tab to one, Enter opens it, arrows pick."""
+    frame = _open(page, app_url + "/?date=2015-06-01", "2015-06-01")
+    page.wait_for_timeout(800)
+    iframe = page.locator(FRAME).element_handle()
+    assert page.get_by_role("radio").count() == 0  # no popover's widgets drawn while closed
+    page.get_by_role("button", name="Jump to a milestone").focus()
+    page.keyboard.press("Enter")
+    first = page.get_by_role("radio").first
+    first.wait_for(timeout=10_000)
+    first.focus()
+    page.keyboard.press("ArrowDown")  # the second milestone: the fall of Mosul, 10 June 2014
+    frame.locator('#fl-date-label[data-date="2014-06-10"]').wait_for(timeout=30_000)
+    _shot(page, "milestone-from-the-keyboard")
+    assert page.evaluate("([a, sel]) => a === document.querySelector(sel)", [iframe, FRAME])  # no remount
+    assert not page.console_errors, page.console_errors
+
+
 def test_unknown_date_in_link_falls_back_with_a_notice(app_url, page):
     _open(page, app_url + "/?date=2031-01-01&type=bogus", "2015-06-01")
     notice = page.get_by_text(re.compile(r"Ignored date=2031-01-01 in the link"))
