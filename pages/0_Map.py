@@ -11,7 +11,7 @@ dataset held there would outlive a data swap. The fragment asks the cache for th
 
 import streamlit as st
 
-from frontline.app import banner, cache, compare, dates, mapview, nav, place_view, sidebar, state
+from frontline.app import a11y, banner, cache, compare, dates, mapview, nav, place_view, sidebar, state
 
 
 def map_page() -> None:
@@ -53,6 +53,7 @@ def map_page() -> None:
     mapview.attribution()
     nav.page_menu()
     sidebar.map_sidebar(filters)
+    a11y.popover_focus()
 
 
 map_page()

@@ -118,13 +118,15 @@ def test_a_milestone_is_chosen_from_the_keyboard_without_remounting_the_map(app_
     iframe = page.locator(FRAME).element_handle()
     assert page.get_by_role("radio").count() == 0  # no popover's widgets drawn while closed
     page.get_by_role("button", name="Jump to a milestone").focus()
-    page.keyboard.press("Enter")
-    first = page.get_by_role("radio").first
-    first.wait_for(timeout=10_000)
-    first.focus()
+    page.keyboard.press("Enter")  # opens the popover, and its script puts the focus on its first choice
+    page.get_by_role("radio").first.wait_for(timeout=10_000)
+    page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio'", timeout=10_000)
     page.keyboard.press("ArrowDown")  # the second milestone: the fall of Mosul, 10 June 2014
     frame.locator('#fl-date-label[data-date="2014-06-10"]').wait_for(timeout=30_000)
     _shot(page, "milestone-from-the-keyboard")
+    page.keyboard.press("Escape")  # closes it, and the focus goes back to its button
+    page.wait_for_function("() => document.activeElement && document.activeElement.dataset.testid === 'stPopoverButton'",
+                           timeout=10_000)
     assert page.evaluate("([a, sel]) => a === document.querySelector(sel)", [iframe, FRAME])  # no remount
     assert not page.console_errors, page.console_errors
 
