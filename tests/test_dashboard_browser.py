@@ -127,6 +127,11 @@ def test_a_milestone_is_chosen_from_the_keyboard_without_remounting_the_map(app_
     page.keyboard.press("Escape")  # closes it, and the focus goes back to its button
     page.wait_for_function("() => document.activeElement && document.activeElement.dataset.testid === 'stPopoverButton'",
                            timeout=10_000)
+    page.keyboard.press("Enter")  # open again: the focus goes to the chosen milestone, so the next is one step on
+    page.wait_for_function("() => document.activeElement && document.activeElement.type === 'radio' "
+                           "&& document.activeElement.checked", timeout=10_000)
+    page.keyboard.press("ArrowDown")  # the proclamation of the caliphate, 29 June 2014
+    frame.locator('#fl-date-label[data-date="2014-06-29"]').wait_for(timeout=30_000)
     assert page.evaluate("([a, sel]) => a === document.querySelector(sel)", [iframe, FRAME])  # no remount
     assert not page.console_errors, page.console_errors
 

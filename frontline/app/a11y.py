@@ -20,12 +20,11 @@ POPOVER_FOCUS_JS = """
   if (w.__flPopoverFocus) return;
   w.__flPopoverFocus = true;
   const doc = document;
-  const FOCUSABLE = 'input:checked, input:not([type=radio]):not([type=hidden]), input[type=radio], button, textarea, '
-    + '[tabindex]:not([tabindex="-1"])';
+  const FOCUSABLE = 'input:not([type=hidden]), button, textarea, [tabindex]:not([tabindex="-1"])';
   let opener = null;
   function focusInside(tries) {
     const body = doc.querySelector('[data-testid="stPopoverBody"]');
-    const target = body && body.querySelector(FOCUSABLE);
+    const target = body && (body.querySelector('input:checked') || body.querySelector(FOCUSABLE));
     if (target) { target.focus(); return; }
     if (tries > 0) setTimeout(() => focusInside(tries - 1), 30);
   }
