@@ -123,14 +123,14 @@ NON_LOCAL: list[str] = []
 
 
 def _local(url: str) -> bool:
+    """Whether ``url`` stays on this machine (loopback, or no host at all: ``data:``, ``about:``)."""
     return url.split("/")[2].split(":")[0] in ("127.0.0.1", "localhost") if "://" in url else True
 
 
 def _new_page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
-    page.on("request", lambda r: None if _local(r.url) or r.url.startswith(("data:", "blob:", "about:"))
-            else NON_LOCAL.append(r.url))
+    page.on("request", lambda r: None if _local(r.url) else NON_LOCAL.append(r.url))
     return ctx, page, _Wire(page)
 
 
